@@ -1,0 +1,148 @@
+"""The SQLite catalog of events and documents (standard library sqlite3).
+
+Every write goes through `transaction()`, which commits on success and rolls back on
+any error, so a crash never leaves a half-written row.
+"""
+import json
+import sqlite3
+from contextlib import contextmanager
+
+from repo.errors import UnknownDocument, UnknownEvent
+from repo.models import Document, Event
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS events (
+    id TEXT PRIMARY KEY,
+    titles TEXT NOT NULL, city TEXT NOT NULL, country TEXT NOT NULL, region TEXT NOT NULL,
+    start TEXT NOT NULL, "end" TEXT NOT NULL,
+    organisers TEXT NOT NULL, funders TEXT NOT NULL, topics TEXT NOT NULL,
+    participants TEXT NOT NULL, descriptions TEXT NOT NULL,
+    revision INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY,
+    event_id TEXT NOT NULL REFERENCES events(id),
+    type TEXT NOT NULL, title TEXT NOT NULL,
+    sha256 TEXT NOT NULL UNIQUE, size INTEGER NOT NULL, original_name TEXT NOT NULL,
+    page_count INTEGER NOT NULL, declared_language TEXT NOT NULL,
+    detected_languages TEXT NOT NULL, text_status TEXT NOT NULL,
+    source_note TEXT NOT NULL, added_at TEXT NOT NULL, added_by TEXT NOT NULL,
+    origin TEXT NOT NULL, revision INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_event ON documents(event_id);
+"""
+
+_EVENT_JSON = ("titles", "organisers", "funders", "topics", "participants", "descriptions")
+_DOC_JSON = ("detected_languages",)
+
+
+class Catalog:
+    """Events and documents in one SQLite file."""
+
+    def __init__(self, path):
+        # isolation_level=None: we issue BEGIN/COMMIT ourselves, so one transaction can
+        # span several statements and nothing commits behind our back.
+        self.conn = sqlite3.connect(str(path), isolation_level=None, timeout=30)
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA foreign_keys=ON")
+        self.conn.execute("PRAGMA synchronous=FULL")
+        self.conn.executescript(SCHEMA)
+
+    def close(self):
+        """Close the connection."""
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self):
+        """BEGIN IMMEDIATE ... COMMIT, rolled back if the block raises."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def next_revision(self):
+        """A catalog-wide counter, bumped on every change (inside a transaction)."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key='revision'").fetchone()
+        value = int(row["value"]) + 1 if row else 1
+        self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES('revision', ?)",
+                          (str(value),))
+        return value
+
+    # -- events -------------------------------------------------------------------------
+    def put_event(self, event):
+        """Insert or replace an event; bumps its revision."""
+        event.revision = self.next_revision()
+        row = _to_row(event, _EVENT_JSON)
+        cols = ", ".join(f'"{k}"' for k in row)
+        marks = ", ".join("?" for _ in row)
+        self.conn.execute(f"INSERT OR REPLACE INTO events ({cols}) VALUES ({marks})",
+                          tuple(row.values()))
+        return event
+
+    def get_event(self, event_id):
+        """The event with that id, or UnknownEvent."""
+        row = self.conn.execute("SELECT * FROM events WHERE id=?", (event_id,)).fetchone()
+        if row is None:
+            raise UnknownEvent(f"unknown event {event_id!r}")
+        return _from_row(Event, row, _EVENT_JSON)
+
+    def list_events(self):
+        """All events, newest first."""
+        rows = self.conn.execute('SELECT * FROM events ORDER BY start DESC, id').fetchall()
+        return [_from_row(Event, r, _EVENT_JSON) for r in rows]
+
+    # -- documents ----------------------------------------------------------------------
+    def put_document(self, doc):
+        """Insert or replace a document; bumps its revision."""
+        doc.revision = self.next_revision()
+        row = _to_row(doc, _DOC_JSON)
+        cols = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        self.conn.execute(f"INSERT OR REPLACE INTO documents ({cols}) VALUES ({marks})",
+                          tuple(row.values()))
+        return doc
+
+    def delete_document(self, doc_id):
+        """Remove a document's row."""
+        self.next_revision()
+        self.conn.execute("DELETE FROM documents WHERE id=?", (doc_id,))
+
+    def get_document(self, doc_id):
+        """The document with that id, or UnknownDocument."""
+        row = self.conn.execute("SELECT * FROM documents WHERE id=?", (doc_id,)).fetchone()
+        if row is None:
+            raise UnknownDocument(f"unknown document {doc_id!r}")
+        return _from_row(Document, row, _DOC_JSON)
+
+    def find_by_sha(self, sha256):
+        """The document stored with that content hash, or None."""
+        row = self.conn.execute("SELECT * FROM documents WHERE sha256=?", (sha256,)).fetchone()
+        return _from_row(Document, row, _DOC_JSON) if row else None
+
+    def list_documents(self, event_id=None):
+        """All documents (of one event if given), by event then id."""
+        if event_id is None:
+            rows = self.conn.execute("SELECT * FROM documents ORDER BY event_id, id")
+        else:
+            rows = self.conn.execute("SELECT * FROM documents WHERE event_id=? ORDER BY id",
+                                     (event_id,))
+        return [_from_row(Document, r, _DOC_JSON) for r in rows.fetchall()]
+
+
+def _to_row(obj, json_fields):
+    row = dict(vars(obj))
+    for name in json_fields:
+        row[name] = json.dumps(row[name], ensure_ascii=False, sort_keys=True)
+    return row
+
+
+def _from_row(cls, row, json_fields):
+    values = dict(row)
+    for name in json_fields:
+        values[name] = json.loads(values[name])
+    return cls(**values)

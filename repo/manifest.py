@@ -1,0 +1,103 @@
+"""The documents/ manifest: the events and documents we ship, as one JSON file."""
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from repo.errors import ManifestError
+from repo.models import DOCUMENT_TYPES, Event
+
+UN_REGIONS = ("Africa", "Asia-Pacific", "Eastern Europe", "Latin America and the Caribbean",
+              "Western Europe and others")
+_EVENT_FIELDS = {"id", "titles", "city", "country", "region", "start", "end", "organisers",
+                 "funders", "topics", "participants", "descriptions"}
+_DOC_FIELDS = {"id", "event", "type", "title", "language", "note", "file"}
+
+
+@dataclass
+class ManifestDocument:
+    """One shipped document as the manifest declares it."""
+
+    id: str
+    event: str
+    type: str
+    title: str
+    language: str
+    note: str
+    file: Path
+
+
+@dataclass
+class Manifest:
+    """The events and documents of a manifest file."""
+
+    events: list
+    documents: list
+
+
+def load_manifest(path):
+    """Read and validate a manifest; a broken entry raises ManifestError naming it."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise ManifestError(f"{path}: cannot read the manifest: {e}") from e
+    events = [_event(entry, i) for i, entry in enumerate(data.get("events", []))]
+    ids = {e.id for e in events}
+    docs = [_document(entry, i, path.parent, ids) for i, entry in enumerate(data.get("documents", []))]
+    _unique([e.id for e in events], "event")
+    _unique([d.id for d in docs], "document")
+    return Manifest(events, docs)
+
+
+def _event(entry, i):
+    where = f"events[{i}] ({entry.get('id', '?')})"
+    _fields(entry, _EVENT_FIELDS, {"id", "titles", "city", "country", "region", "start", "end"},
+            where)
+    if not re.fullmatch(r"[A-Z]{2}", entry["country"]):
+        raise ManifestError(f"{where}: country must be an ISO 3166 alpha-2 code")
+    if entry["region"] not in UN_REGIONS:
+        raise ManifestError(f"{where}: region must be one of {', '.join(UN_REGIONS)}")
+    start, end = (_iso_date(entry[k], where) for k in ("start", "end"))
+    if end < start:
+        raise ManifestError(f"{where}: ends before it starts")
+    return Event(**{k: entry[k] for k in entry})
+
+
+def _document(entry, i, base, event_ids):
+    where = f"documents[{i}] ({entry.get('id', '?')})"
+    _fields(entry, _DOC_FIELDS, {"id", "event", "type", "title", "file"}, where)
+    if entry["event"] not in event_ids:
+        raise ManifestError(f"{where}: unknown event {entry['event']!r}")
+    if entry["type"] not in DOCUMENT_TYPES:
+        raise ManifestError(f"{where}: unknown type {entry['type']!r}")
+    file = base / entry["file"]
+    if not file.is_file():
+        raise ManifestError(f"{where}: file {entry['file']} is missing")
+    return ManifestDocument(entry["id"], entry["event"], entry["type"], entry["title"],
+                            entry.get("language", ""), entry.get("note", ""), file)
+
+
+def _fields(entry, allowed, required, where):
+    unknown = set(entry) - allowed
+    missing = required - set(entry)
+    if unknown:
+        raise ManifestError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+    if missing:
+        raise ManifestError(f"{where}: missing field(s) {', '.join(sorted(missing))}")
+
+
+def _iso_date(value, where):
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ManifestError(f"{where}: {value!r} is not an ISO date (YYYY-MM-DD)") from None
+
+
+def _unique(ids, kind):
+    seen = set()
+    for i in ids:
+        if i in seen:
+            raise ManifestError(f"duplicate {kind} id {i!r}")
+        seen.add(i)

@@ -1,0 +1,74 @@
+"""The domain's records: events and documents, as plain dataclasses."""
+from dataclasses import dataclass, field, asdict
+
+DOCUMENT_TYPES = ("report", "chair_summary", "presentation", "agenda", "other")
+
+
+@dataclass
+class Event:
+    """A workshop or meeting, with the metadata delegates filter and read by."""
+
+    id: str
+    titles: dict                      # language code -> title
+    city: str
+    country: str                      # ISO 3166-1 alpha-2
+    region: str                       # UN regional group
+    start: str                        # ISO date
+    end: str                          # ISO date
+    organisers: list = field(default_factory=list)
+    funders: list = field(default_factory=list)
+    topics: list = field(default_factory=list)
+    participants: list = field(default_factory=list)   # ISO codes of countries taking part
+    descriptions: dict = field(default_factory=dict)   # language code -> text
+    revision: int = 0
+
+    def title(self, language="en"):
+        """The title in `language`, else English, else any."""
+        for lang in (language, "en", "fr", "es"):
+            if self.titles.get(lang):
+                return self.titles[lang]
+        return next(iter(self.titles.values()), self.id)
+
+    @property
+    def year(self):
+        """The year the event started."""
+        return self.start[:4]
+
+    def to_dict(self):
+        """A JSON-ready dict of every field."""
+        return asdict(self)
+
+
+@dataclass
+class Document:
+    """One stored PDF of an event, with what was found in it."""
+
+    id: str
+    event_id: str
+    type: str
+    title: str
+    sha256: str
+    size: int
+    original_name: str
+    page_count: int = 0
+    declared_language: str = ""
+    detected_languages: list = field(default_factory=list)
+    text_status: str = "ok"           # ok | no_text | partial_text
+    source_note: str = ""
+    added_at: str = ""
+    added_by: str = ""
+    origin: str = "upload"            # upload | manifest
+    revision: int = 0
+
+    @property
+    def languages(self):
+        """Detected languages, or the declared one when none could be detected."""
+        if self.detected_languages:
+            return list(self.detected_languages)
+        return [self.declared_language] if self.declared_language else ["und"]
+
+    def to_dict(self):
+        """A JSON-ready dict of every field, with `languages` added."""
+        d = asdict(self)
+        d["languages"] = self.languages
+        return d

@@ -1,0 +1,166 @@
+"""The Repository: catalog + stored PDFs + kept text, written atomically under one lock.
+
+Order of every write keeps one invariant: a catalog row is committed only after its PDF
+and its text are wholly on disk, and files are removed only after their row is gone. A
+crash can therefore leave at worst an unreferenced file, which `recover()` sweeps away.
+"""
+import re
+from contextlib import contextmanager
+from datetime import datetime, timezone
+
+from repo.catalog import Catalog
+from repo.errors import DuplicateDocument, InvalidInput
+from repo.files import PdfStore, TextStore
+from repo.lock import write_lock
+from repo.models import DOCUMENT_TYPES
+
+
+class Repository:
+    """The document store of one data directory."""
+
+    def __init__(self, settings):
+        self.settings = settings
+        self.data_dir = settings.data_dir
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.catalog = Catalog(self.data_dir / "catalog.sqlite")
+        self.pdfs = PdfStore(self.data_dir / "files")
+        self.texts = TextStore(self.data_dir / "text")
+        self.lock_path = self.data_dir / "write.lock"
+
+    def close(self):
+        """Release the catalog connection."""
+        self.catalog.close()
+
+    @contextmanager
+    def writing(self, timeout=None):
+        """Hold the write lock (and first clean up after any crashed writer)."""
+        wait = self.settings.lock_timeout if timeout is None else timeout
+        with write_lock(self.lock_path, wait):
+            self.recover()
+            yield self
+
+    def recover(self):
+        """Remove temporary and unreferenced files a crashed writer left; returns them."""
+        removed = [p for store in (self.pdfs, self.texts) for p in store.leftovers()]
+        for path in removed:
+            path.unlink(missing_ok=True)
+        known = {d.sha256 for d in self.catalog.list_documents()}
+        for store in (self.pdfs, self.texts):
+            for sha in store.hashes() - known:
+                removed.append(store.path(sha))
+                store.remove(sha)
+        return removed
+
+    # -- reading ------------------------------------------------------------------------
+    def events(self):
+        """All events, newest first."""
+        return self.catalog.list_events()
+
+    def event(self, event_id):
+        """One event by id (UnknownEvent if none)."""
+        return self.catalog.get_event(event_id)
+
+    def documents(self, event_id=None):
+        """All documents, or those of one event."""
+        return self.catalog.list_documents(event_id)
+
+    def document(self, doc_id):
+        """One document by id (UnknownDocument if none)."""
+        return self.catalog.get_document(doc_id)
+
+    def pdf_path(self, doc):
+        """Where a document's PDF is stored."""
+        return self.pdfs.path(doc.sha256)
+
+    def text(self, doc):
+        """The kept extraction result of a document."""
+        return self.texts.get(doc.sha256)
+
+    # -- writing (call inside `writing()`) ----------------------------------------------
+    def put_event(self, event):
+        """Create or update an event."""
+        _require(event.id and re.fullmatch(r"[a-z0-9][a-z0-9-]*", event.id),
+                 f"event id {event.id!r}: use lower-case letters, digits and hyphens")
+        with self.catalog.transaction():
+            return self.catalog.put_event(event)
+
+    def add_document(self, doc, source_path, text_payload):
+        """Store a new document: its PDF, its kept text, then its catalog row."""
+        self.validate(doc)
+        existing = self.catalog.find_by_sha(doc.sha256)
+        if existing is not None:
+            raise DuplicateDocument(
+                f"this file is already in the repository as document {existing.id!r}",
+                existing.id)
+        doc.added_at = doc.added_at or _now()
+        self._store_files(doc, source_path, text_payload)
+        with self.catalog.transaction():
+            return self.catalog.put_document(doc)
+
+    def replace_document(self, doc, source_path, text_payload):
+        """Point an existing document at a new file (and text); the old file goes."""
+        old = self.catalog.get_document(doc.id)
+        self.validate(doc)
+        other = self.catalog.find_by_sha(doc.sha256)
+        if other is not None and other.id != doc.id:
+            raise DuplicateDocument(
+                f"this file is already in the repository as document {other.id!r}", other.id)
+        self._store_files(doc, source_path, text_payload)
+        with self.catalog.transaction():
+            self.catalog.put_document(doc)
+        if old.sha256 != doc.sha256:
+            self._drop_files(old.sha256)
+        return doc
+
+    def update_document(self, doc):
+        """Save changed metadata of a document (its file stays)."""
+        self.validate(doc)
+        with self.catalog.transaction():
+            return self.catalog.put_document(doc)
+
+    def remove_document(self, doc_id):
+        """Remove a document's row, then its files."""
+        doc = self.catalog.get_document(doc_id)
+        with self.catalog.transaction():
+            self.catalog.delete_document(doc_id)
+        self._drop_files(doc.sha256)
+
+    def keep_text(self, doc, text_payload):
+        """Replace the kept text of a stored document (re-extraction)."""
+        self.texts.put(doc.sha256, text_payload)
+
+    def new_document_id(self, event_id, doc_type):
+        """A readable, unused id such as `2019-hanoi-coal-presentation-3`."""
+        taken = {d.id for d in self.catalog.list_documents(event_id)}
+        stem = f"{event_id}-{doc_type.replace('_', '-')}"
+        n = 1
+        while f"{stem}-{n}" in taken:
+            n += 1
+        return f"{stem}-{n}"
+
+    def validate(self, doc):
+        """Refuse a document whose event or type is unknown, or whose title is empty."""
+        self.catalog.get_event(doc.event_id)
+        _require(doc.type in DOCUMENT_TYPES,
+                 f"unknown document type {doc.type!r}; use one of {', '.join(DOCUMENT_TYPES)}")
+        _require(doc.title.strip(), "a document needs a title")
+        _require(re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", doc.id or ""),
+                 f"document id {doc.id!r}: use letters, digits, '.', '_' and '-'")
+
+    def _store_files(self, doc, source_path, text_payload):
+        self.pdfs.put(source_path, doc.sha256)
+        self.texts.put(doc.sha256, text_payload)
+
+    def _drop_files(self, sha):
+        if self.catalog.find_by_sha(sha) is None:
+            self.pdfs.remove(sha)
+            self.texts.remove(sha)
+
+
+def _require(condition, message):
+    if not condition:
+        raise InvalidInput(message)
+
+
+def _now():
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
