@@ -119,6 +119,11 @@ class Catalog:
             raise UnknownDocument(f"unknown document {doc_id!r}")
         return _from_row(Document, row, _DOC_JSON)
 
+    def find_by_id(self, doc_id):
+        """The document with that id, or None."""
+        row = self.conn.execute("SELECT * FROM documents WHERE id=?", (doc_id,)).fetchone()
+        return _from_row(Document, row, _DOC_JSON) if row else None
+
     def find_by_sha(self, sha256):
         """The document stored with that content hash, or None."""
         row = self.conn.execute("SELECT * FROM documents WHERE sha256=?", (sha256,)).fetchone()

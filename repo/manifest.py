@@ -8,8 +8,11 @@ from pathlib import Path
 from repo.errors import ManifestError
 from repo.models import DOCUMENT_TYPES, Event
 
-UN_REGIONS = ("Africa", "Asia-Pacific", "Eastern Europe", "Latin America and the Caribbean",
-              "Western Europe and others")
+# UN regional groups, by the slug used in data and URLs.
+UN_REGIONS = {"africa": "Africa", "asia-pacific": "Asia-Pacific",
+              "eastern-europe": "Eastern Europe",
+              "latin-america-caribbean": "Latin America and the Caribbean",
+              "weog": "Western European and other States"}
 _EVENT_FIELDS = {"id", "titles", "city", "country", "region", "start", "end", "organisers",
                  "funders", "topics", "participants", "descriptions"}
 _DOC_FIELDS = {"id", "event", "type", "title", "language", "note", "file"}

@@ -14,6 +14,8 @@ class Settings:
 
     data_dir: Path = _setting(Path("instance"), "MINAMATA_DATA",
                               "Where the catalog, stored files, kept text and index live.")
+    manifest: Path = _setting(Path("documents/manifest.json"), "MINAMATA_MANIFEST",
+                              "The manifest of the shipped corpus that `index` loads.")
     max_file_bytes: int = _setting(100 * 1024 * 1024, "MINAMATA_MAX_FILE_BYTES",
                                    "Largest PDF accepted, in bytes.")
     max_pages: int = _setting(2000, "MINAMATA_MAX_PAGES", "Most pages a PDF may have.")
@@ -38,7 +40,8 @@ class Settings:
                 values[f.name] = _convert(f, raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
         settings = cls(**values)
-        return replace(settings, data_dir=Path(settings.data_dir))
+        return replace(settings, data_dir=Path(settings.data_dir),
+                       manifest=Path(settings.manifest))
 
     @classmethod
     def describe(cls):

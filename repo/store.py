@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 
 from repo.catalog import Catalog
 from repo.errors import DuplicateDocument, InvalidInput
+from repo.faults import crash_point
 from repo.files import PdfStore, TextStore
 from repo.lock import write_lock
 from repo.models import DOCUMENT_TYPES
@@ -68,6 +69,10 @@ class Repository:
         """One document by id (UnknownDocument if none)."""
         return self.catalog.get_document(doc_id)
 
+    def has_document(self, doc_id):
+        """Whether a document with that id is catalogued."""
+        return self.catalog.find_by_id(doc_id) is not None
+
     def pdf_path(self, doc):
         """Where a document's PDF is stored."""
         return self.pdfs.path(doc.sha256)
@@ -95,7 +100,9 @@ class Repository:
         doc.added_at = doc.added_at or _now()
         self._store_files(doc, source_path, text_payload)
         with self.catalog.transaction():
-            return self.catalog.put_document(doc)
+            self.catalog.put_document(doc)
+        crash_point("after_catalog")
+        return doc
 
     def replace_document(self, doc, source_path, text_payload):
         """Point an existing document at a new file (and text); the old file goes."""
@@ -149,7 +156,9 @@ class Repository:
 
     def _store_files(self, doc, source_path, text_payload):
         self.pdfs.put(source_path, doc.sha256)
+        crash_point("after_pdf")
         self.texts.put(doc.sha256, text_payload)
+        crash_point("after_text")
 
     def _drop_files(self, sha):
         if self.catalog.find_by_sha(sha) is None:

@@ -1,0 +1,89 @@
+"""Whether the catalog, the stored files, the kept text and the index agree."""
+from dataclasses import dataclass, field
+
+from indexer.errors import IndexUnavailable
+from indexer.index import expected_keys, indexed_keys
+from repo.files import sha256_of
+
+
+@dataclass
+class CheckReport:
+    """Problems (disagreements), notes (harmless leftovers) and documents without text."""
+
+    problems: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+    no_text: list = field(default_factory=list)
+    documents: int = 0
+
+    @property
+    def ok(self):
+        """True when everything agrees."""
+        return not self.problems
+
+    def to_dict(self):
+        """JSON-ready form."""
+        return {"ok": self.ok, "documents": self.documents, "problems": self.problems,
+                "notes": self.notes, "no_text": self.no_text}
+
+
+def check(repo, index_store, verify_hashes=True):
+    """Compare catalog, files, kept text and index; read-only."""
+    report = CheckReport()
+    docs = repo.documents()
+    report.documents = len(docs)
+    for doc in docs:
+        _check_document(repo, doc, verify_hashes, report)
+    _check_leftovers(repo, {d.sha256 for d in docs}, report)
+    _check_index(repo, index_store, report)
+    return report
+
+
+def _check_document(repo, doc, verify_hashes, report):
+    pdf = repo.pdf_path(doc)
+    if not pdf.is_file():
+        report.problems.append(f"{doc.id}: its PDF is missing from the store ({pdf})")
+    elif verify_hashes and sha256_of(pdf) != doc.sha256:
+        report.problems.append(f"{doc.id}: its stored PDF does not match its checksum")
+    if not repo.texts.exists(doc.sha256):
+        report.problems.append(f"{doc.id}: its extracted text is missing "
+                               "(`minamata index` extracts it again)")
+    else:
+        try:
+            kept = repo.text(doc)
+        except ValueError:
+            report.problems.append(f"{doc.id}: its extracted text is unreadable")
+            return
+        if kept.get("page_count") != doc.page_count:
+            report.problems.append(f"{doc.id}: the catalog says {doc.page_count} pages, "
+                                   f"the extracted text has {kept.get('page_count')}")
+    if doc.text_status == "no_text":
+        report.no_text.append(doc.id)
+
+
+def _check_leftovers(repo, known, report):
+    for store, what in ((repo.pdfs, "PDF"), (repo.texts, "text")):
+        for sha in sorted(store.hashes() - known):
+            report.notes.append(f"unreferenced {what} file {sha[:12]}… (left by an "
+                                "interrupted write; the next write removes it)")
+        for path in store.leftovers():
+            report.notes.append(f"temporary file {path.name} (left by an interrupted "
+                                "write; the next write removes it)")
+
+
+def _check_index(repo, index_store, report):
+    try:
+        ix = index_store.open()
+    except IndexUnavailable as e:
+        report.problems.append(str(e))
+        return
+    have = indexed_keys(ix)
+    want = {doc_id: key for doc_id, (key, _, _) in expected_keys(repo).items()}
+    for doc_id in sorted(set(want) - set(have)):
+        report.problems.append(f"{doc_id}: not in the search index (run `minamata index`)")
+    for doc_id in sorted(set(have) - set(want)):
+        report.problems.append(f"{doc_id}: in the search index but not in the catalog "
+                               "(run `minamata index`)")
+    for doc_id in sorted(set(want) & set(have)):
+        if want[doc_id] != have[doc_id]:
+            report.problems.append(f"{doc_id}: the search index holds an older version "
+                                   "(run `minamata index`)")

@@ -1,0 +1,156 @@
+"""Where the Whoosh index lives, and how it is brought up to date or rebuilt.
+
+The index sits in index/<name>/, and the file index/CURRENT names the live one. A rebuild
+writes a fresh index beside the live one and then replaces CURRENT in one atomic rename,
+so searches keep working throughout and a crash mid-rebuild leaves the old index live.
+"""
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from indexer.errors import IndexUnavailable
+from indexer.schema import build_schema, document_entries, index_key
+from repo.faults import crash_point
+from repo.files import atomic_write
+
+WRITER_MB = 256
+
+
+@dataclass
+class SyncReport:
+    """What one index update did."""
+
+    added: list = field(default_factory=list)
+    updated: list = field(default_factory=list)
+    removed: list = field(default_factory=list)
+    seconds: float = 0.0
+    rebuilt: bool = False
+
+    @property
+    def changed(self):
+        """Whether anything was written."""
+        return bool(self.added or self.updated or self.removed or self.rebuilt)
+
+
+class IndexStore:
+    """The index directory of one data directory."""
+
+    def __init__(self, root):
+        self.root = Path(root)
+        self.pointer = self.root / "CURRENT"
+
+    def current_dir(self):
+        """The live index's directory, or None when there is no index yet."""
+        try:
+            name = self.pointer.read_text().strip()
+        except FileNotFoundError:
+            return None
+        path = self.root / name
+        return path if whoosh_index.exists_in(str(path)) else None
+
+    def open(self):
+        """The live Whoosh index (IndexUnavailable when there is none)."""
+        path = self.current_dir()
+        if path is None:
+            raise IndexUnavailable("there is no search index yet: run `minamata index`")
+        return whoosh_index.open_dir(str(path))
+
+    def open_or_create(self):
+        """The live index, creating an empty one the first time."""
+        if self.current_dir() is None:
+            self.swap(self.create_fresh())
+        return self.open()
+
+    def create_fresh(self):
+        """A new, empty index directory beside the live one (not yet live)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        path = self.root / f"ix-{time.strftime('%Y%m%d-%H%M%S')}-{time.time_ns() % 10**9:09d}"
+        path.mkdir()
+        whoosh_index.create_in(str(path), build_schema())
+        return path
+
+    def swap(self, new_dir):
+        """Make `new_dir` the live index (atomic rename), then delete the others."""
+        atomic_write(self.pointer, lambda f: f.write(new_dir.name.encode()))
+        self.remove_stale()
+
+    def remove_stale(self):
+        """Delete index directories that are not live (old ones, or a crashed rebuild's)."""
+        live = self.current_dir()
+        for path in self.root.glob("ix-*"):
+            if path != live:
+                shutil.rmtree(path, ignore_errors=True)
+
+
+def indexed_keys(ix):
+    """{document id: index key} of every document in an index."""
+    with ix.searcher() as s:
+        return {f["doc_id"]: f["index_key"] for f in s.documents(kind="doc")}
+
+
+def expected_keys(repo):
+    """{document id: index key} the catalog calls for, with the records to index them."""
+    events = {e.id: e for e in repo.events()}
+    out = {}
+    for doc in repo.documents():
+        event = events[doc.event_id]
+        out[doc.id] = (index_key(doc, event, doc.sha256), doc, event)
+    return out
+
+
+def sync(repo, store, progress=None):
+    """Bring the live index in line with the catalog: index what is new or changed,
+    remove what is gone. Call with the repository's write lock held."""
+    started = time.monotonic()
+    ix = store.open_or_create()
+    have = indexed_keys(ix)
+    want = expected_keys(repo)
+    report = SyncReport()
+    report.removed = sorted(set(have) - set(want))
+    stale = [i for i in want if i in have and have[i] != want[i][0]]
+    report.updated = sorted(stale)
+    report.added = sorted(i for i in want if i not in have)
+    todo = report.updated + report.added
+    if report.removed or todo:
+        _write(ix, repo, [want[i] for i in todo], report.removed + report.updated, progress)
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def rebuild(repo, store, progress=None):
+    """Build a whole new index from the catalog and kept text, then swap it in."""
+    started = time.monotonic()
+    fresh = store.create_fresh()
+    try:
+        ix = whoosh_index.open_dir(str(fresh))
+        _write(ix, repo, list(expected_keys(repo).values()), [], progress)
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    store.swap(fresh)
+    report = SyncReport(added=[d.id for d in repo.documents()], rebuilt=True)
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _write(ix, repo, items, delete_ids, progress):
+    writer = ix.writer(limitmb=WRITER_MB)
+    try:
+        for doc_id in delete_ids:
+            writer.delete_by_term("doc_id", doc_id)
+        for key, doc, event in items:
+            entry, pages = document_entries(doc, event, repo.text(doc), key)
+            writer.add_document(**entry)
+            for page in pages:
+                writer.add_document(**page)
+            if progress:
+                progress(doc)
+        crash_point("during_index")
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+

@@ -1,0 +1,220 @@
+"""Getting documents in: the checks a file must pass, extraction, storing and indexing.
+
+`Indexer` is the write-side facade used by the CLI (and later the web UI): every path
+that adds a document goes through `add()`, so every refusal rule lives in one place.
+"""
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from indexer.errors import PdfRefused
+from indexer.extract import EXTRACTOR_VERSION, check_header
+from indexer.index import IndexStore, rebuild, sync
+from indexer.pool import ExtractionPool
+from repo.errors import DuplicateDocument, InvalidInput, NotFound
+from repo.files import sha256_of
+from repo.manifest import load_manifest
+from repo.models import DOCUMENT_TYPES, Document
+from repo.store import Repository
+
+
+@dataclass
+class LoadReport:
+    """What loading the documents/ manifest changed."""
+
+    events_changed: list = field(default_factory=list)
+    added: list = field(default_factory=list)
+    updated: list = field(default_factory=list)
+    removed: list = field(default_factory=list)
+    refused: list = field(default_factory=list)     # (manifest id, message)
+
+
+class Indexer:
+    """The repository plus its index: add documents, load the manifest, keep the index."""
+
+    def __init__(self, settings):
+        self.settings = settings
+        self.repo = Repository(settings)
+        self.index = IndexStore(settings.data_dir / "index")
+        self.pool = ExtractionPool(settings.workers, settings.extract_timeout,
+                                   settings.extract_memory_mb, settings.max_pages)
+
+    def close(self):
+        """Release the catalog connection."""
+        self.repo.close()
+
+    # -- one document -------------------------------------------------------------------
+    def add(self, path, event_id, doc_type, title=None, language="", note="",
+            added_by="cli", original_name=None):
+        """Check, extract, store and index one PDF; returns its Document."""
+        path = Path(path)
+        sha = self.precheck(path, event_id, doc_type)
+        kept = self.pool.analyse(path)
+        doc = Document(
+            id="", event_id=event_id, type=doc_type,
+            title=(title or "").strip() or suggest_title(kept, original_name or path.name),
+            sha256=sha, size=path.stat().st_size,
+            original_name=safe_file_name(original_name or path.name),
+            page_count=kept["page_count"], declared_language=(language or "").lower(),
+            detected_languages=kept["languages"], text_status=kept["text_status"],
+            source_note=note or "", added_by=added_by, origin="upload")
+        with self.repo.writing():
+            doc.id = self.repo.new_document_id(event_id, doc_type)
+            self.repo.add_document(doc, path, kept)
+            sync(self.repo, self.index)
+        return doc
+
+    def precheck(self, path, event_id, doc_type):
+        """The cheap refusals, before any parsing: size, content type, event, type, duplicate.
+        Returns the file's SHA-256."""
+        if not path.is_file():
+            raise InvalidInput(f"{path}: no such file")
+        size = path.stat().st_size
+        if size > self.settings.max_file_bytes:
+            raise PdfRefused("too_large", f"the file is {size:,} bytes; the limit is "
+                             f"{self.settings.max_file_bytes:,}")
+        check_header(path)
+        if doc_type not in DOCUMENT_TYPES:
+            raise InvalidInput(f"unknown document type {doc_type!r}; use one of "
+                               f"{', '.join(DOCUMENT_TYPES)}")
+        self.repo.event(event_id)
+        sha = sha256_of(path)
+        existing = self.repo.catalog.find_by_sha(sha)
+        if existing is not None:
+            raise DuplicateDocument(
+                f"this file is already in the repository as document {existing.id!r}",
+                existing.id)
+        return sha
+
+    # -- the shipped corpus -------------------------------------------------------------
+    def load_manifest(self, manifest_path, progress=None):
+        """Bring the catalog in line with a documents/ manifest. Hold the write lock."""
+        manifest = load_manifest(manifest_path)
+        report = LoadReport()
+        for event in manifest.events:
+            if _event_changed(self.repo, event):
+                self.repo.put_event(event)
+                report.events_changed.append(event.id)
+        wanted = {d.id: d for d in manifest.documents}
+        for doc in self.repo.documents():
+            if doc.origin == "manifest" and doc.id not in wanted:
+                self.repo.remove_document(doc.id)
+                report.removed.append(doc.id)
+        todo = self._manifest_changes(manifest.documents, report)
+        items = [(d.id, d.file) for d, _ in todo]
+        by_id = {d.id: (d, sha) for d, sha in todo}
+        for doc_id, result in self.pool.run(items):
+            spec, sha = by_id[doc_id]
+            self._store_manifest_doc(spec, sha, result, report)
+            if progress:
+                progress(spec)
+        return report
+
+    def _manifest_changes(self, specs, report):
+        todo = []
+        for spec in specs:
+            sha = sha256_of(spec.file)
+            try:
+                current = self.repo.document(spec.id)
+            except NotFound:
+                current = None
+            if current is None or current.sha256 != sha:
+                todo.append((spec, sha))
+            elif _metadata_of(current) != _metadata_of(spec):
+                _apply_metadata(current, spec)
+                self.repo.update_document(current)
+                report.updated.append(spec.id)
+        return todo
+
+    def _store_manifest_doc(self, spec, sha, result, report):
+        if isinstance(result, Exception):
+            report.refused.append((spec.id, str(result)))
+            return
+        doc = Document(id=spec.id, event_id=spec.event, type=spec.type, title=spec.title,
+                       sha256=sha, size=spec.file.stat().st_size, original_name=spec.file.name,
+                       page_count=result["page_count"], declared_language=spec.language,
+                       detected_languages=result["languages"],
+                       text_status=result["text_status"], source_note=spec.note,
+                       added_by="manifest", origin="manifest")
+        try:
+            if self.repo.has_document(spec.id):
+                self.repo.replace_document(doc, spec.file, result)
+                report.updated.append(spec.id)
+            else:
+                self.repo.add_document(doc, spec.file, result)
+                report.added.append(spec.id)
+        except InvalidInput as e:
+            report.refused.append((spec.id, str(e)))
+
+    # -- kept text and index ------------------------------------------------------------
+    def restore_text(self, progress=None):
+        """Re-extract documents whose kept text is missing or from an older extractor."""
+        todo = [d for d in self.repo.documents() if _needs_extraction(self.repo, d)]
+        docs = {d.id: d for d in todo}
+        done = []
+        for doc_id, result in self.pool.run([(d.id, self.repo.pdf_path(d)) for d in todo]):
+            if isinstance(result, Exception):
+                continue       # reported by `check`: the stored PDF itself is the problem
+            doc = docs[doc_id]
+            self.repo.keep_text(doc, result)
+            doc.detected_languages = result["languages"]
+            doc.text_status = result["text_status"]
+            doc.page_count = result["page_count"]
+            self.repo.update_document(doc)
+            done.append(doc_id)
+            if progress:
+                progress(doc)
+        return done
+
+    def update_index(self, progress=None):
+        """Index what changed in the catalog since the last run. Hold the write lock."""
+        return sync(self.repo, self.index, progress)
+
+    def rebuild_index(self, progress=None):
+        """Build a fresh index beside the live one and swap it in. Hold the write lock."""
+        return rebuild(self.repo, self.index, progress)
+
+
+def suggest_title(kept, file_name):
+    """A title from the PDF's metadata, else its first line, else its file name."""
+    for candidate in (kept.get("pdf_title"), kept.get("first_line")):
+        if candidate and len(candidate.strip()) >= 4:
+            return candidate.strip()
+    return Path(file_name).stem.replace("_", " ").replace("-", " ").strip() or "Untitled"
+
+
+def safe_file_name(name):
+    """A file name with no path parts and no control characters, for display only."""
+    name = os.path.basename(str(name).replace("\\", "/"))
+    name = "".join(c for c in name if c.isprintable() and c not in "\x00")
+    return name.strip(" .") or "document.pdf"
+
+
+def _needs_extraction(repo, doc):
+    if not repo.texts.exists(doc.sha256):
+        return True
+    try:
+        return repo.text(doc).get("extractor") != EXTRACTOR_VERSION
+    except ValueError:
+        return True
+
+
+def _event_changed(repo, event):
+    try:
+        current = repo.event(event.id)
+    except NotFound:
+        return True
+    mine = {k: v for k, v in event.to_dict().items() if k != "revision"}
+    theirs = {k: v for k, v in current.to_dict().items() if k != "revision"}
+    return mine != theirs
+
+
+def _metadata_of(obj):
+    if isinstance(obj, Document):
+        return (obj.event_id, obj.type, obj.title, obj.declared_language, obj.source_note)
+    return (obj.event, obj.type, obj.title, obj.language, obj.note)
+
+
+def _apply_metadata(doc, spec):
+    doc.event_id, doc.type, doc.title = spec.event, spec.type, spec.title
+    doc.declared_language, doc.source_note = spec.language, spec.note

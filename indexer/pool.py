@@ -1,0 +1,130 @@
+"""Extraction in worker processes, each PDF under a time limit and a memory cap.
+
+A pathological PDF can make pypdf loop or balloon; in a worker process we can stop it
+(kill the worker, start a fresh one) without losing the rest of the batch.
+"""
+import multiprocessing as mp
+import resource
+import time
+from multiprocessing.connection import wait
+
+from indexer.errors import PdfRefused
+from indexer.extract import analyse_pdf
+
+
+def _serve(conn, memory_mb, max_pages):
+    if memory_mb:
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    while True:
+        task = conn.recv()
+        if task is None:
+            return
+        key, path = task
+        try:
+            conn.send((key, "ok", analyse_pdf(path, max_pages)))
+        except PdfRefused as e:
+            conn.send((key, e.reason, str(e)))
+        except MemoryError:
+            conn.send((key, "too_large", "the PDF needs more memory than allowed to read"))
+        except Exception as e:  # a pypdf bug on one file must not stop the batch
+            conn.send((key, "corrupt", f"the PDF cannot be read ({type(e).__name__}: {e})"))
+
+
+class _Worker:
+    def __init__(self, ctx, memory_mb, max_pages):
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=_serve, args=(child, memory_mb, max_pages),
+                                   daemon=True)
+        self.process.start()
+        child.close()
+        self.task = None
+        self.deadline = None
+
+    def give(self, key, path, timeout):
+        self.task = key
+        self.deadline = time.monotonic() + timeout
+        self.conn.send((key, str(path)))
+
+    def stop(self, kill=False):
+        if kill:
+            self.process.kill()
+        else:
+            try:
+                self.conn.send(None)
+            except (BrokenPipeError, OSError):
+                pass
+        self.process.join(5)
+        self.conn.close()
+
+
+class ExtractionPool:
+    """Run analyse_pdf over many files in `workers` processes, each under a time limit."""
+
+    def __init__(self, workers=2, timeout=120.0, memory_mb=2048, max_pages=2000):
+        self.workers = max(1, workers)
+        self.timeout = timeout
+        self.memory_mb = memory_mb
+        self.max_pages = max_pages
+        # spawn, not fork: the caller may be a threaded web server.
+        self.ctx = mp.get_context("spawn")
+
+    def run(self, items):
+        """Yield (key, result) for each (key, path); result is a dict or a PdfRefused."""
+        pending = list(items)[::-1]
+        workers = [self._new() for _ in range(min(self.workers, len(pending)))]
+        try:
+            yield from self._drive(pending, workers)
+        finally:
+            for w in workers:
+                w.stop(kill=w.task is not None)
+
+    def analyse(self, path):
+        """Analyse one file (in a worker, under the limits); raises PdfRefused."""
+        for _, result in self.run([(0, path)]):
+            if isinstance(result, PdfRefused):
+                raise result
+            return result
+
+    def _new(self):
+        return _Worker(self.ctx, self.memory_mb, self.max_pages)
+
+    def _drive(self, pending, workers):
+        for w in workers:
+            if pending:
+                w.give(*pending.pop(), self.timeout)
+        while any(w.task is not None for w in workers):
+            busy = [w for w in workers if w.task is not None]
+            soonest = min(w.deadline for w in busy)
+            ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy],
+                         timeout=max(0.0, soonest - time.monotonic()))
+            for i, w in enumerate(workers):
+                outcome = self._outcome(w, ready)
+                if outcome is None:
+                    continue
+                yield outcome
+                if not w.process.is_alive() or isinstance(outcome[1], PdfRefused) and \
+                        outcome[1].reason == "timeout":
+                    w.stop(kill=True)
+                    w = workers[i] = self._new()
+                if pending:
+                    w.give(*pending.pop(), self.timeout)
+
+    def _outcome(self, w, ready):
+        if w.task is None:
+            return None
+        key = w.task
+        if w.conn in ready:
+            try:
+                _, status, payload = w.conn.recv()
+            except EOFError:
+                status, payload = "corrupt", "the PDF reader crashed on this file"
+        elif w.process.sentinel in ready:
+            status, payload = "corrupt", "the PDF reader crashed on this file"
+        elif time.monotonic() >= w.deadline:
+            status = "timeout"
+            payload = f"reading the PDF took longer than {self.timeout:g} s; it was stopped"
+        else:
+            return None
+        w.task = None
+        return key, payload if status == "ok" else PdfRefused(status, payload)

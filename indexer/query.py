@@ -1,0 +1,79 @@
+"""Safe parsing of the public query language.
+
+Words (all must match), "phrases", AND / OR / NOT, parentheses, field filters such as
+`type:report` or `title:coal`, and `prefix*` with at least 3 letters. Leading and inner
+wildcards are refused: Whoosh expands them over the whole vocabulary (a DoS risk).
+"""
+from whoosh import qparser, query as wq
+
+from indexer.analysis import STEMMED_LANGUAGES
+from indexer.errors import QueryError
+from indexer.schema import FACETS
+
+MAX_QUERY_BYTES = 1024
+MIN_PREFIX = 3
+# The words typed are looked up in every language's field, each with its own stemmer;
+# the neutral field (no stemming) scores a little higher, so exact forms come first.
+FIELD_BOOSTS = {"title": 2.0, "text_any": 1.2, **{f"text_{l}": 1.0 for l in STEMMED_LANGUAGES}}
+USER_FIELDS = ("title",) + FACETS
+
+
+def parse_query(text, schema):
+    """A Whoosh query for the user's text, or QueryError with a message fit to show."""
+    text = (text or "").strip()
+    if len(text.encode("utf-8")) > MAX_QUERY_BYTES:
+        raise QueryError(f"the query is too long ({len(text)} characters); "
+                         f"the limit is {MAX_QUERY_BYTES} bytes")
+    if not text:
+        return wq.Every()
+    parser = _parser(schema)
+    try:
+        q = parser.parse(text)
+    except Exception as e:  # the parser's own errors have no common base class
+        raise QueryError(f"the query could not be understood ({e})") from e
+    _refuse_expensive(q)
+    return q
+
+
+def _parser(schema):
+    parser = qparser.MultifieldParser(list(FIELD_BOOSTS), schema, fieldboosts=FIELD_BOOSTS,
+                                      group=qparser.AndGroup)
+    parser.remove_plugin_class(qparser.WildcardPlugin)
+    parser.add_plugin(qparser.PrefixPlugin())
+    parser.remove_plugin_class(qparser.BoostPlugin)
+    parser.remove_plugin_class(qparser.EveryPlugin)
+    parser.remove_plugin_class(qparser.FieldsPlugin)
+    # Field filters only for the fields we document; `body:` and the like stay words.
+    parser.add_plugin(qparser.FieldsPlugin(expr=r"(?P<text>(%s)):" % "|".join(USER_FIELDS)))
+    return parser
+
+
+def _refuse_expensive(q):
+    for leaf in _leaves(q):
+        if isinstance(leaf, wq.Prefix) and len(leaf.text) < MIN_PREFIX:
+            raise QueryError(f"'{leaf.text}*': a prefix search needs at least "
+                             f"{MIN_PREFIX} letters before the *")
+        if isinstance(leaf, (wq.Wildcard, wq.Regex, wq.FuzzyTerm)) and \
+                not isinstance(leaf, wq.Prefix):
+            raise QueryError("wildcards are only allowed at the end of a word (prefix*)")
+
+
+def _leaves(q):
+    if q.is_leaf():
+        yield q
+    else:
+        for child in q.children():
+            yield from _leaves(child)
+
+
+def query_words(q):
+    """The (field, text) terms and (field, prefix) prefixes a query looks for."""
+    terms, prefixes = set(), set()
+    for leaf in _leaves(q):
+        if isinstance(leaf, wq.Prefix):
+            prefixes.add((leaf.fieldname, leaf.text))
+        elif isinstance(leaf, wq.Phrase):
+            terms.update((leaf.fieldname, w) for w in leaf.words)
+        elif isinstance(leaf, wq.Term) and isinstance(leaf.text, str):
+            terms.add((leaf.fieldname, leaf.text))
+    return terms, prefixes

@@ -1,0 +1,277 @@
+"""The one search facade: `SearchService.search(...)` returns plain dataclasses.
+
+Facet counts follow the usual faceted-search rule: the counts of one facet are taken
+with every filter applied except that facet's own, so values of one facet combine with
+OR and the other values of a facet stay visible after one is chosen.
+"""
+import re
+import time
+from dataclasses import asdict, dataclass, field
+
+from whoosh import sorting
+from whoosh.collectors import FilterCollector
+from whoosh.query import And, Every, Or, Term
+from whoosh.searching import TimeLimit
+
+from indexer.errors import QueryError
+from indexer.query import parse_query, query_words
+from indexer.schema import FACETS, MULTI_VALUED
+from indexer.snippets import WordMatcher, make_snippet
+
+SORTS = ("relevance", "date")
+MAX_PAGE_SIZE = 100
+MAX_PAGE = 1000
+
+
+@dataclass
+class FacetValue:
+    """One value of a facet, with how many documents have it."""
+
+    value: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class Hit:
+    """One matching document."""
+
+    id: str
+    title: str
+    event: str
+    event_titles: dict
+    type: str
+    languages: list
+    date: str
+    score: float
+    snippet: str                 # HTML-safe: escaped text with <mark> around matches
+    pages: list = field(default_factory=list)
+    city: str = ""
+    country: str = ""
+    text_status: str = "ok"
+
+
+@dataclass
+class SearchResult:
+    """A page of hits, the facet counts and, when nothing matched, a suggestion."""
+
+    query: str
+    total: int
+    page: int
+    page_size: int
+    sort: str
+    hits: list
+    facets: dict
+    filters: dict
+    suggestion: str = None
+    partial: bool = False        # the time limit cut the search short
+
+    def to_dict(self):
+        """The JSON-ready form (the CLI's --json and the web API)."""
+        return asdict(self)
+
+
+class SearchService:
+    """Searches one index store; keeps a searcher open and refreshes it when it changes."""
+
+    def __init__(self, index_store, time_limit=3.0):
+        self.store = index_store
+        self.time_limit = time_limit
+        self._ix = None
+        self._dir = None
+        self._searcher = None
+
+    def close(self):
+        """Close the open searcher."""
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+
+    def search(self, query="", filters=None, sort="relevance", page=1, page_size=10):
+        """Run a query with facet filters; QueryError for a query or parameter we refuse."""
+        filters = _clean_filters(filters)
+        _check_paging(sort, page, page_size)
+        searcher = self._current()
+        q = parse_query(query, searcher.schema)
+        run = _Run(searcher, q, filters, self.time_limit)
+        hits, total = run.hits(sort, page, page_size)
+        facets = run.facets()
+        suggestion = None
+        if total == 0 and query.strip():
+            suggestion = self._suggest(searcher, query, filters)
+        return SearchResult(query=query, total=total, page=page, page_size=page_size,
+                            sort=sort, hits=hits, facets=facets, filters=filters,
+                            suggestion=suggestion, partial=run.partial)
+
+    def _current(self):
+        path = self.store.current_dir()
+        if self._searcher is None or path != self._dir:
+            self.close()
+            self._ix = self.store.open()
+            self._dir = path
+            self._searcher = self._ix.searcher()
+        elif not self._searcher.up_to_date():
+            self._searcher = self._searcher.refresh()
+        return self._searcher
+
+    def _suggest(self, searcher, query, filters):
+        """A corrected query string that finds something, or None."""
+        corrector = searcher.corrector("text_any")
+        words = re.findall(r"\w+", query)
+        changed = query
+        for word in words:
+            if searcher.doc_frequency("text_any", word.lower()) or len(word) < 3:
+                continue
+            for candidate in corrector.suggest(word.lower(), limit=3, maxdist=2):
+                changed = re.sub(rf"\b{re.escape(word)}\b", candidate, changed, count=1)
+                break
+        if changed == query:
+            return None
+        try:
+            q = parse_query(changed, searcher.schema)
+        except QueryError:
+            return None
+        _, total = _Run(searcher, q, filters, self.time_limit).hits("relevance", 1, 1)
+        return changed if total else None
+
+
+class DeadlineCollector(FilterCollector):
+    """Filters, and stops collecting at a deadline.
+
+    Whoosh's TimeLimitCollector cannot be used: wrapped around a filter it bypasses the
+    filter, and its SIGALRM only works in a main thread (not in a web server's workers).
+    """
+
+    def __init__(self, child, allow, deadline):
+        super().__init__(child, allow=allow)
+        self.deadline = deadline
+
+    def collect_matches(self):
+        """Collect the allowed matches of the current segment until the deadline."""
+        child, allow, clock = self.child, self._allow, time.monotonic
+        for n, sub_docnum in enumerate(child.matches()):
+            if n % 256 == 0 and clock() > self.deadline:
+                raise TimeLimit
+            if allow is not None and self.offset + sub_docnum not in allow:
+                self.filtered_count += 1
+                continue
+            child.collect(sub_docnum)
+
+
+class _Run:
+    """One query with its filters against one searcher."""
+
+    def __init__(self, searcher, q, filters, time_limit):
+        self.s = searcher
+        self.q = q
+        self.filters = filters
+        self.time_limit = time_limit
+        self.partial = False
+
+    def _collect(self, filter_q, **kwargs):
+        collector = DeadlineCollector(self.s.collector(**kwargs), filter_q,
+                                      time.monotonic() + self.time_limit)
+        try:
+            self.s.search_with_collector(self.q, collector)
+        except TimeLimit:
+            self.partial = True
+        return collector.results()
+
+    def hits(self, sort, page, page_size):
+        """The hits of one page of results, and the total."""
+        sortedby = sorting.FieldFacet("date", reverse=True) if sort == "date" else None
+        if isinstance(self.q, Every) and sortedby is None:
+            sortedby = sorting.FieldFacet("date", reverse=True)   # browsing: newest first
+        results = self._collect(self._filter(), limit=page * page_size, sortedby=sortedby)
+        found = list(results)[(page - 1) * page_size:]
+        where = self._pages([h["doc_id"] for h in found])
+        return [self._hit(h, where.get(h["doc_id"], ([], ""))) for h in found], len(results)
+
+    def _filter(self, leave_out=None):
+        parts = [Term("kind", "doc")]
+        for name, values in self.filters.items():
+            if name != leave_out:
+                parts.append(Or([Term(name, v) for v in values]))
+        return And(parts)
+
+    def facets(self):
+        """{facet: [FacetValue]}, each counted without its own filter."""
+        out = {}
+        plain = [f for f in FACETS if f not in self.filters]
+        if plain:
+            out.update(self._counts(self._filter(), plain))
+        for name in self.filters:
+            out.update(self._counts(self._filter(leave_out=name), [name]))
+        return {name: self._values(name, out.get(name, {})) for name in FACETS}
+
+    def _counts(self, filter_q, names):
+        groups = {n: sorting.FieldFacet(n, allow_overlap=n in MULTI_VALUED) for n in names}
+        results = self._collect(filter_q, limit=1, groupedby=groups, maptype=sorting.Count)
+        return {n: results.groups(n) for n in names}
+
+    def _values(self, name, counts):
+        chosen = set(self.filters.get(name, []))
+        values = [FacetValue(str(v), n, str(v) in chosen) for v, n in counts.items() if v]
+        values += [FacetValue(v, 0, True) for v in chosen - {str(v) for v in counts}]
+        return sorted(values, key=lambda fv: (-fv.count, fv.value))
+
+    def _pages(self, doc_ids):
+        """{doc id: (matching page numbers, snippet)} for the documents shown."""
+        if not doc_ids:
+            return {}
+        matcher = None
+        if not isinstance(self.q, Every):
+            terms, prefixes = query_words(self.q)
+            matcher = WordMatcher(self.s.schema, terms, prefixes)
+        found = {}
+        if matcher is not None:
+            page_filter = And([Term("kind", "page"), Or([Term("doc_id", i) for i in doc_ids])])
+            for hit in self._collect(page_filter, limit=None):
+                found.setdefault(hit["doc_id"], []).append((hit.score, hit["page"], hit.docnum))
+        out = {}
+        for doc_id in doc_ids:
+            pages = found.get(doc_id, [])
+            if pages:
+                best = max(pages)[2]
+            else:
+                best = self._first_page(doc_id)
+            body = self.s.stored_fields(best)["body"] if best is not None else ""
+            out[doc_id] = (sorted(p for _, p, _ in pages), make_snippet(body, matcher))
+        return out
+
+    def _first_page(self, doc_id):
+        for docnum in self.s.document_numbers(kind="page", doc_id=doc_id):
+            return docnum
+        return None
+
+    def _hit(self, h, where):
+        pages, snippet = where
+        shown = h.get("display", {})
+        return Hit(id=h["doc_id"], title=h["title"], event=h["event"],
+                   event_titles=shown.get("event_titles", {}), type=h["type"],
+                   languages=shown.get("languages", []), date=h["date"],
+                   score=round(float(h.score or 0.0), 4), snippet=snippet, pages=pages,
+                   city=shown.get("city", ""), country=h["country"].upper(),
+                   text_status=shown.get("text_status", "ok"))
+
+
+def _clean_filters(filters):
+    out = {}
+    for name, values in (filters or {}).items():
+        if name not in FACETS:
+            raise QueryError(f"unknown facet {name!r}; facets are {', '.join(FACETS)}")
+        if isinstance(values, str):
+            values = [values]
+        cleaned = sorted({v.strip().lower() for v in values if v and v.strip()})
+        if cleaned:
+            out[name] = cleaned
+    return out
+
+
+def _check_paging(sort, page, page_size):
+    if sort not in SORTS:
+        raise QueryError(f"unknown sort {sort!r}; use {' or '.join(SORTS)}")
+    if not (isinstance(page, int) and 1 <= page <= MAX_PAGE):
+        raise QueryError(f"page must be a whole number from 1 to {MAX_PAGE}")
+    if not (isinstance(page_size, int) and 1 <= page_size <= MAX_PAGE_SIZE):
+        raise QueryError(f"page size must be a whole number from 1 to {MAX_PAGE_SIZE}")

@@ -1,0 +1,79 @@
+"""Snippets: the passage of a page where the query's words are densest, words marked.
+
+The result is HTML-safe: every character of the page text is escaped, and only our own
+<mark> tags are added, so a page that contains `<script>` shows it as text.
+"""
+import re
+from html import escape
+
+WINDOW = 240
+LEAD = 40
+_WORD = re.compile(r"\w+")
+
+
+class WordMatcher:
+    """Tells whether a word of a page matches the query, in any of the query's fields."""
+
+    def __init__(self, schema, terms, prefixes):
+        self.analyzers = {f: schema[f].analyzer for f, _ in terms | prefixes
+                          if f in schema and getattr(schema[f], "analyzer", None)}
+        self.terms = terms
+        self.prefixes = prefixes
+        self.cache = {}
+
+    def matches(self, word):
+        """Whether `word` is (or analyses to) one of the query's terms or prefixes."""
+        key = word.lower()
+        if key not in self.cache:
+            self.cache[key] = self._matches(word)
+        return self.cache[key]
+
+    def _matches(self, word):
+        for field, analyzer in self.analyzers.items():
+            for token in analyzer(word, mode="query"):
+                if (field, token.text) in self.terms:
+                    return True
+                if any(f == field and token.text.startswith(p) for f, p in self.prefixes):
+                    return True
+        return False
+
+
+def make_snippet(text, matcher):
+    """HTML for the best ~240-character passage of `text`, matched words in <mark>."""
+    if not text:
+        return ""
+    spans = [m.span() for m in _WORD.finditer(text) if matcher and matcher.matches(m.group())]
+    if not spans:
+        return _cut(text, 0, None)
+    start = _densest(spans)
+    window = [s for s in spans if start <= s[0] and s[1] <= start + WINDOW]
+    begin = max(0, start - LEAD)
+    begin = text.rfind(" ", 0, begin) + 1 if begin else 0
+    return _cut(text, begin, window)
+
+
+def _densest(spans):
+    best, best_count = spans[0][0], 0
+    for i, (s, _) in enumerate(spans):
+        count = sum(1 for t, e in spans[i:] if e <= s + WINDOW)
+        if count > best_count:
+            best, best_count = s, count
+    return best
+
+
+def _cut(text, begin, marks):
+    end = min(len(text), begin + WINDOW + LEAD)
+    if end < len(text):
+        space = text.rfind(" ", begin, end)
+        end = space if space > begin else end
+    out, pos = [], begin
+    for s, e in marks or []:
+        if s < pos or e > end:
+            continue
+        out.append(escape(text[pos:s]))
+        out.append(f"<mark>{escape(text[s:e])}</mark>")
+        pos = e
+    out.append(escape(text[pos:end]))
+    prefix = "… " if begin > 0 else ""
+    suffix = " …" if end < len(text) else ""
+    return prefix + "".join(out).strip() + suffix

@@ -1,0 +1,73 @@
+"""Normalising extracted page text: ligatures, hyphenation, running headers, whitespace."""
+import re
+from collections import Counter
+
+LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+             "\ufb05": "st", "\ufb06": "st"}
+_LIGATURE_RE = re.compile("|".join(LIGATURES))
+# A word broken by a hyphen at a line end: "pack-\nages". Soft hyphens (U+00AD) too.
+_HYPHEN_BREAK = re.compile(r"(\w+)[-\u00ad]\s*\n\s*(\w+)")
+_WORD = re.compile(r"\w+")
+_SPACES = re.compile(r"\s+")
+_DIGITS = re.compile(r"\d+")
+
+
+def repair_ligatures(text):
+    """Replace typographic ligature characters by their letters (ﬁ -> fi)."""
+    return _LIGATURE_RE.sub(lambda m: LIGATURES[m.group()], text)
+
+
+def join_hyphenated(text, vocabulary):
+    """Join words split across line ends, unless the hyphenated form is a known compound.
+
+    "pack-\\nages" becomes "packages"; "mercury-\\nadded" stays "mercury-added" when the
+    document elsewhere writes "mercury-added" and never "mercuryadded".
+    """
+    def join(m):
+        head, tail = m.group(1), m.group(2)
+        joined = head + tail
+        if tail[0].isupper() or tail[0].isdigit():
+            return f"{head}-{tail}"
+        if vocabulary[f"{head}-{tail}".lower()] and not vocabulary[joined.lower()]:
+            return f"{head}-{tail}"
+        return joined
+    return _HYPHEN_BREAK.sub(join, text)
+
+
+def vocabulary_of(texts):
+    """Counts of the words and hyphenated compounds written whole on one line."""
+    counts = Counter()
+    for text in texts:
+        for line in text.splitlines():
+            counts.update(w.lower() for w in re.findall(r"\w+(?:-\w+)*", line))
+            counts.update(w.lower() for w in _WORD.findall(line))
+    return counts
+
+
+def running_lines(pages, edge=2, share=0.6):
+    """Lines that repeat at the top or bottom of most pages (headers, footers, page numbers)."""
+    if len(pages) < 3:
+        return set()
+    counts = Counter()
+    for text in pages:
+        lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+        counts.update({_shape(ln) for ln in lines[:edge] + lines[-edge:]})
+    return {shape for shape, n in counts.items() if n >= share * len(pages)}
+
+
+def _shape(line):
+    return _DIGITS.sub("#", line.strip().lower())
+
+
+def normalise_pages(raw_pages):
+    """Clean every page's text; running headers are kept on the first page only."""
+    pages = [repair_ligatures(p or "") for p in raw_pages]
+    vocabulary = vocabulary_of(pages)
+    running = running_lines(pages)
+    cleaned = []
+    for number, text in enumerate(pages, start=1):
+        if running and number > 1:
+            text = "\n".join(ln for ln in text.splitlines() if _shape(ln) not in running)
+        text = join_hyphenated(text, vocabulary)
+        cleaned.append(_SPACES.sub(" ", text).strip())
+    return cleaned

@@ -1,0 +1,1 @@
+"""The `minamata` command: the composition root that wires settings, store, indexer and UI."""

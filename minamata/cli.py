@@ -1,0 +1,228 @@
+"""The `minamata` command line: index, add, events, search, check."""
+import argparse
+import json
+import re
+import sys
+from html import unescape
+
+from indexer.check import check
+from indexer.errors import IndexerError
+from indexer.ingest import Indexer
+from indexer.schema import FACETS
+from indexer.search import SearchService
+from repo.errors import RepoError
+from repo.models import DOCUMENT_TYPES
+from repo.settings import Settings
+
+
+def main(argv=None):
+    """Entry point of the `minamata` console command; returns the exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings.from_env(data_dir=args.data)
+        return args.run(args, settings) or 0
+    except (RepoError, IndexerError, ValueError) as e:
+        print(f"minamata: error: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("minamata: interrupted", file=sys.stderr)
+        return 130
+
+
+def _parser():
+    p = argparse.ArgumentParser(prog="minamata", description=__doc__)
+    p.add_argument("--data", help="data directory (default ./instance, or $MINAMATA_DATA)")
+    sub = p.add_subparsers(required=True, metavar="COMMAND")
+
+    c = sub.add_parser("index", help="load documents/ and bring the index up to date")
+    c.add_argument("--rebuild", action="store_true",
+                   help="build a fresh index beside the live one, then swap it in")
+    c.add_argument("--manifest", help="manifest to load (default documents/manifest.json)")
+    c.add_argument("--no-manifest", action="store_true", help="do not load any manifest")
+    c.set_defaults(run=cmd_index)
+
+    c = sub.add_parser("add", help="add one PDF to an event")
+    c.add_argument("file")
+    c.add_argument("--event", required=True, help="event id (see `minamata events`)")
+    c.add_argument("--type", required=True, help=" | ".join(DOCUMENT_TYPES))
+    c.add_argument("--title", help="title (default: from the PDF)")
+    c.add_argument("--language", default="", help="declared language code, e.g. en")
+    c.add_argument("--note", default="", help='source note, e.g. "English only"')
+    c.add_argument("--json", action="store_true", help="print the whole record as JSON")
+    c.set_defaults(run=cmd_add)
+
+    c = sub.add_parser("events", help="list events")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(run=cmd_events)
+
+    c = sub.add_parser("search", help="search the documents")
+    c.add_argument("query", nargs="?", default="")
+    c.add_argument("--filter", action="append", default=[], metavar="FACET=VALUE",
+                   help=f"facet filter, repeatable; facets: {', '.join(FACETS)}")
+    c.add_argument("--sort", default="relevance", choices=("relevance", "date"))
+    c.add_argument("--page", type=int, default=1)
+    c.add_argument("--page-size", type=int, default=10)
+    c.add_argument("--json", action="store_true", help="print the whole result as JSON")
+    c.set_defaults(run=cmd_search)
+
+    c = sub.add_parser("check", help="do catalog, files, text and index agree?")
+    c.add_argument("--quick", action="store_true", help="skip re-hashing stored PDFs")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(run=cmd_check)
+
+    c = sub.add_parser("settings", help="list the settings and their current values")
+    c.set_defaults(run=cmd_settings)
+    return p
+
+
+def cmd_index(args, settings):
+    """Load the manifest, re-extract missing text, and update or rebuild the index."""
+    indexer = Indexer(settings)
+    manifest = None if args.no_manifest else (args.manifest or settings.manifest)
+    with indexer.repo.writing():
+        if manifest is not None:
+            with _progress("loading documents/", len(_manifest_size(manifest))) as tick:
+                loaded = indexer.load_manifest(manifest, progress=tick)
+            _print_load(loaded)
+        indexer.restore_text()
+        total = len(indexer.repo.documents())
+        with _progress("indexing", total) as tick:
+            report = (indexer.rebuild_index if args.rebuild else indexer.update_index)(tick)
+    what = "rebuilt" if report.rebuilt else "up to date"
+    print(f"index {what}: {len(report.added)} added, {len(report.updated)} updated, "
+          f"{len(report.removed)} removed in {report.seconds:.1f} s; {total} documents")
+    return 2 if manifest is not None and loaded.refused else 0
+
+
+def cmd_add(args, settings):
+    """Add one PDF; print its id, pages and languages (or its record as JSON)."""
+    indexer = Indexer(settings)
+    doc = indexer.add(args.file, args.event, args.type, title=args.title,
+                      language=args.language, note=args.note)
+    if args.json:
+        print(json.dumps(doc.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        flag = "  (no text layer: scanned?)" if doc.text_status == "no_text" else ""
+        print(f"{doc.id}\t{doc.page_count} pages\t{','.join(doc.languages)}{flag}")
+
+
+def cmd_events(args, settings):
+    """List the events."""
+    indexer = Indexer(settings)
+    events = indexer.repo.events()
+    if args.json:
+        print(json.dumps([e.to_dict() for e in events], ensure_ascii=False, indent=2))
+        return
+    for e in events:
+        print(f"{e.id}\t{e.start}..{e.end}\t{e.city}, {e.country}\t{e.title('en')}")
+
+
+def cmd_search(args, settings):
+    """Search and print the results."""
+    filters = {}
+    for item in args.filter:
+        name, sep, value = item.partition("=")
+        if not sep or not value:
+            raise ValueError(f"--filter {item!r}: write FACET=VALUE, e.g. language=es")
+        filters.setdefault(name.strip(), []).append(value)
+    service = SearchService(Indexer(settings).index, settings.search_time_limit)
+    result = service.search(args.query, filters, args.sort, args.page, args.page_size)
+    if args.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        _print_result(result)
+
+
+def cmd_check(args, settings):
+    """Report whether everything agrees; exit 1 if not."""
+    indexer = Indexer(settings)
+    report = check(indexer.repo, indexer.index, verify_hashes=not args.quick)
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        for line in report.problems:
+            print(f"PROBLEM  {line}")
+        for line in report.notes:
+            print(f"note     {line}")
+        for doc_id in report.no_text:
+            print(f"no text  {doc_id}: no text layer (scanned?); found only by its metadata")
+        state = "consistent" if report.ok else f"{len(report.problems)} problem(s)"
+        print(f"{report.documents} documents: {state}")
+    return 0 if report.ok else 1
+
+
+def cmd_settings(args, settings):
+    """Print each setting, its environment variable and its value."""
+    for name, env, _, help_text in Settings.describe():
+        print(f"{name:18} {env:28} {getattr(settings, name)!s:28} {help_text}")
+
+
+def _manifest_size(path):
+    try:
+        return json.loads(open(path, encoding="utf-8").read()).get("documents", [])
+    except (OSError, ValueError):
+        return []
+
+
+class _progress:
+    """A tqdm bar on a terminal; silent otherwise. Yields a tick(item) callback."""
+
+    def __init__(self, label, total):
+        self.label, self.total, self.bar = label, total, None
+
+    def __enter__(self):
+        if sys.stderr.isatty() and self.total:
+            from tqdm import tqdm
+            self.bar = tqdm(total=self.total, desc=self.label, unit="doc", leave=False)
+            return lambda _item: self.bar.update(1)
+        return None
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _print_load(report):
+    if report.added or report.updated or report.removed or report.events_changed:
+        print(f"documents/: {len(report.events_changed)} events changed, "
+              f"{len(report.added)} documents added, {len(report.updated)} updated, "
+              f"{len(report.removed)} removed")
+    for doc_id, message in report.refused:
+        print(f"minamata: refused {doc_id}: {message}", file=sys.stderr)
+
+
+def _print_result(result):
+    if result.total == 0:
+        print(f'No documents match "{result.query}".')
+    else:
+        last = (result.total - 1) // result.page_size + 1
+        print(f'{result.total} document(s) match "{result.query}" '
+              f'(page {result.page} of {last}, by {result.sort})\n')
+    for n, hit in enumerate(result.hits, start=(result.page - 1) * result.page_size + 1):
+        event = hit.event_titles.get("en") or hit.event
+        print(f"{n}. {hit.title}  [{hit.type} · {', '.join(hit.languages)}]")
+        print(f"   {event} — {hit.city}, {hit.date}")
+        if hit.pages:
+            print(f"   on page{'s' if len(hit.pages) > 1 else ''} "
+                  f"{', '.join(map(str, hit.pages))}")
+        if hit.snippet:
+            print(f"   {_terminal(hit.snippet)}")
+        print(f"   id: {hit.id}\n")
+    if result.suggestion:
+        print(f'Did you mean: "{result.suggestion}"?')
+    for name, values in result.facets.items():
+        shown = ", ".join(f"{'*' if v.selected else ''}{v.value} ({v.count})" for v in values[:8])
+        if shown:
+            print(f"{name:9} {shown}")
+    if result.partial:
+        print("(the search took too long and was cut short; results may be incomplete)")
+
+
+def _terminal(snippet_html):
+    text = re.sub(r"</?mark>", lambda m: "]" if m.group().startswith("</") else "[",
+                  snippet_html)
+    return unescape(text)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

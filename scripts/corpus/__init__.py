@@ -1,0 +1,1 @@
+"""Deterministic generator of the sample corpus in documents/ (run: python -m scripts.corpus)."""
