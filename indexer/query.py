@@ -4,6 +4,8 @@ Words (all must match), "phrases", AND / OR / NOT, parentheses, field filters su
 `type:report` or `title:coal`, and `prefix*` with at least 3 letters. Leading and inner
 wildcards are refused: Whoosh expands them over the whole vocabulary (a DoS risk).
 """
+import re
+
 from whoosh import qparser, query as wq
 
 from indexer.analysis import STEMMED_LANGUAGES
@@ -26,6 +28,7 @@ def parse_query(text, schema):
                          f"the limit is {MAX_QUERY_BYTES} bytes")
     if not text:
         return wq.Every()
+    _refuse_inner_wildcards(text)
     parser = _parser(schema)
     try:
         q = parser.parse(text)
@@ -46,6 +49,17 @@ def _parser(schema):
     # Field filters only for the fields we document; `body:` and the like stay words.
     parser.add_plugin(qparser.FieldsPlugin(expr=r"(?P<text>(%s)):" % "|".join(USER_FIELDS)))
     return parser
+
+
+_OUTSIDE_QUOTES = re.compile(r'"[^"]*"')
+_BAD_WILDCARD = re.compile(r"(?:^|[\s(:])\*|\w\*\w")
+
+
+def _refuse_inner_wildcards(text):
+    # Whoosh would quietly drop a leading `*` and search for the rest; say no instead.
+    if _BAD_WILDCARD.search(_OUTSIDE_QUOTES.sub(" ", text)):
+        raise QueryError("wildcards are only allowed at the end of a word, after at least "
+                         f"{MIN_PREFIX} letters (e.g. emiss*)")
 
 
 def _refuse_expensive(q):

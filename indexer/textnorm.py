@@ -50,7 +50,7 @@ def running_lines(pages, edge=2, share=0.6):
         return set()
     counts = Counter()
     for text in pages:
-        lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+        lines = [ln.strip() for ln in text.splitlines() if 0 < len(ln.strip()) <= 120]
         counts.update({_shape(ln) for ln in lines[:edge] + lines[-edge:]})
     return {shape for shape, n in counts.items() if n >= share * len(pages)}
 
@@ -64,10 +64,24 @@ def normalise_pages(raw_pages):
     pages = [repair_ligatures(p or "") for p in raw_pages]
     vocabulary = vocabulary_of(pages)
     running = running_lines(pages)
-    cleaned = []
-    for number, text in enumerate(pages, start=1):
-        if running and number > 1:
-            text = "\n".join(ln for ln in text.splitlines() if _shape(ln) not in running)
-        text = join_hyphenated(text, vocabulary)
-        cleaned.append(_SPACES.sub(" ", text).strip())
-    return cleaned
+    if running:
+        pages = [pages[0]] + ["\n".join(ln for ln in text.splitlines()
+                                        if _shape(ln) not in running) for text in pages[1:]]
+    pages = _join_across_pages(pages)
+    return [_SPACES.sub(" ", join_hyphenated(text, vocabulary)).strip() for text in pages]
+
+
+_TRAILING_BREAK = re.compile(r"(\w+)[-\u00ad]\s*$")
+_LEADING_TAIL = re.compile(r"^\s*([a-z\u00df-\u00ff]\w*)[ \t]*\n?")
+
+
+def _join_across_pages(pages):
+    """A word hyphenated across a page break is completed on the page where it starts."""
+    pages = list(pages)
+    for i in range(len(pages) - 1):
+        head = _TRAILING_BREAK.search(pages[i])
+        tail = _LEADING_TAIL.match(pages[i + 1])
+        if head and tail:
+            pages[i] = pages[i][:head.start()] + head.group(1) + tail.group(1)
+            pages[i + 1] = pages[i + 1][tail.end():]
+    return pages

@@ -1,0 +1,54 @@
+import pytest
+
+from indexer.errors import PdfRefused
+from indexer.extract import analyse_pdf
+from indexer.pool import ExtractionPool
+
+
+def test_good_pdf_pages_and_language(samples):
+    kept = analyse_pdf(samples / "good.pdf")
+    assert kept["page_count"] == 2 and kept["text_status"] == "ok"
+    assert "coal-fired power plants" in kept["pages"][0]["text"]
+    assert kept["languages"] == ["en"]
+    assert kept["pdf_title"] == "A good sample report"
+
+
+@pytest.mark.parametrize("name, reason", [
+    ("truncated.pdf", "corrupt"), ("corrupt.pdf", "corrupt"), ("empty.pdf", "empty"),
+    ("not-a-pdf.pdf", "not_pdf"), ("encrypted.pdf", "encrypted"),
+])
+def test_bad_files_refused_with_reason(samples, name, reason):
+    with pytest.raises(PdfRefused) as e:
+        analyse_pdf(samples / name)
+    assert e.value.reason == reason and str(e.value)
+
+
+def test_image_only_pdf_is_accepted_and_flagged(samples):
+    kept = analyse_pdf(samples / "image-only.pdf")
+    assert kept["text_status"] == "no_text" and kept["pages"] == [{"text": "", "languages": []}]
+
+
+def test_page_limit(samples):
+    with pytest.raises(PdfRefused) as e:
+        analyse_pdf(samples / "good.pdf", max_pages=1)
+    assert e.value.reason == "too_many_pages"
+
+
+def test_pool_runs_a_batch_and_isolates_failures(samples):
+    pool = ExtractionPool(workers=2, timeout=60)
+    names = ["good.pdf", "corrupt.pdf", "image-only.pdf", "encrypted.pdf"]
+    results = dict(pool.run([(n, samples / n) for n in names]))
+    assert results["good.pdf"]["page_count"] == 2
+    assert isinstance(results["corrupt.pdf"], PdfRefused)
+    assert results["image-only.pdf"]["text_status"] == "no_text"
+    assert results["encrypted.pdf"].reason == "encrypted"
+
+
+def test_pool_stops_a_file_over_its_time_limit_and_goes_on(samples):
+    from tests.conftest import ROOT
+    report = ROOT / "documents" / "2019-hanoi-coal" / "workshop-report-en.pdf"
+    pool = ExtractionPool(workers=1, timeout=0.05)
+    results = dict(pool.run([("slow", report)]))
+    assert results["slow"].reason == "timeout"
+    pool.timeout = 60
+    assert pool.analyse(samples / "good.pdf")["page_count"] == 2
