@@ -105,6 +105,7 @@ def sync(repo, store, progress=None):
     """Bring the live index in line with the catalog: index what is new or changed,
     remove what is gone. Call with the repository's write lock held."""
     started = time.monotonic()
+    store.remove_stale()      # a rebuild that died half-way leaves its directory behind
     ix = store.open_or_create()
     have = indexed_keys(ix)
     want = expected_keys(repo)

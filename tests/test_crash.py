@@ -1,0 +1,71 @@
+"""A writer killed at each step of `add` or `index` leaves a consistent store."""
+import json
+import os
+
+import pytest
+
+from tests.conftest import MANIFEST, copy_corpus, run_cli
+
+
+def _killed(point, *args):
+    env = dict(os.environ, MINAMATA_CRASH_AT=point)
+    result = run_cli(*args, env=env, check=False)
+    assert result.returncode == 86, result.stderr     # it really died at that point
+    return result
+
+
+def _check(data):
+    return json.loads(run_cli("--data", str(data), "check", "--json", check=False).stdout)
+
+
+@pytest.fixture
+def data(tmp_path):
+    d = tmp_path / "data"
+    run_cli("--data", str(d), "index", "--manifest", str(MANIFEST))
+    return d
+
+
+@pytest.mark.parametrize("point, stored", [("after_pdf", False), ("after_text", False),
+                                           ("after_catalog", True), ("during_index", True)])
+def test_add_killed_at_each_step(data, samples, point, stored):
+    _killed(point, "--data", str(data), "add", str(samples / "good.pdf"), "--event",
+            "2019-hanoi-coal", "--type", "report")
+    report = _check(data)
+    # The store itself (catalog, files, text) never disagrees: no row without its file.
+    assert not [p for p in report["problems"] if "missing" in p or "checksum" in p]
+    if stored:
+        # The row was committed; only the index lags, and check says exactly that.
+        assert report["problems"] == ["2019-hanoi-coal-report-1: not in the search index "
+                                      "(run `minamata index`)"]
+    else:
+        assert report["ok"], report            # as if the add had never happened
+    # The next writer finishes or undoes the interrupted add, and all agrees again.
+    run_cli("--data", str(data), "index", "--no-manifest")
+    after = _check(data)
+    assert after["ok"] and not after["notes"], after
+    hits = json.loads(run_cli("--data", str(data), "search", "inventory releases",
+                              "--json").stdout)["hits"]
+    assert ("2019-hanoi-coal-report-1" in [h["id"] for h in hits]) == stored
+
+
+def test_index_killed_mid_write_keeps_the_old_index_live(tmp_path):
+    manifest = copy_corpus(tmp_path / "documents")
+    data = tmp_path / "data"
+    run_cli("--data", str(data), "index", "--manifest", str(manifest))
+    m = json.loads(manifest.read_text())
+    m["documents"][0]["title"] = "Retitled while the index was being written"
+    manifest.write_text(json.dumps(m))
+    _killed("during_index", "--data", str(data), "index", "--manifest", str(manifest))
+    # Searches still work on the last committed index.
+    assert json.loads(run_cli("--data", str(data), "search", "mercury", "--json").stdout)["total"]
+    run_cli("--data", str(data), "index", "--manifest", str(manifest))
+    assert _check(data)["ok"]
+    hits = json.loads(run_cli("--data", str(data), "search", "retitled", "--json").stdout)["hits"]
+    assert [h["id"] for h in hits] == [m["documents"][0]["id"]]
+
+
+def test_rebuild_killed_mid_write_leaves_the_live_index(data):
+    _killed("during_index", "--data", str(data), "index", "--no-manifest", "--rebuild")
+    assert _check(data)["ok"]
+    run_cli("--data", str(data), "index", "--no-manifest")
+    assert len(list((data / "index").glob("ix-*"))) == 1
