@@ -1,0 +1,139 @@
+"""Benchmark of the build and search on a synthetic corpus (~2,000 PDFs, ~20,000 pages).
+
+    python bench/build_bench.py [--docs 2000] [--pages 10] [--sample 300]
+
+Generates the corpus once into ~/.cache/minamata-bench (outside git), then reports:
+pypdf extraction pages/s alone (1 and 2 processes, on a sample), the end-to-end build
+(extract + detect + store + index) pages/s with 1 and 2 workers on the same sample, the
+full build with 2 workers, a rebuild from kept text, index size, peak memory, and
+search p50/p95 with facets. Results go to stdout and bench/out/build.json.
+"""
+import argparse
+import json
+import resource
+import shutil
+import statistics
+import sys
+import time
+from multiprocessing import Pool
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.corpus import build                       # noqa: E402
+from indexer.ingest import Indexer                   # noqa: E402
+from indexer.search import SearchService             # noqa: E402
+from repo.settings import Settings                   # noqa: E402
+
+QUERIES = [
+    ("mercury", {}), ("coal combustion", {}), ('"interim storage"', {}), ("déchets", {}),
+    ("mercurio aduanas", {}), ("emiss*", {}), ("trade", {"language": ["en"]}),
+    ("inventory", {"type": ["report"]}), ("amalgam", {"region": ["africa"]}),
+    ("gestión", {"language": ["es"], "year": ["2020"]}), ("capacity building", {}),
+    ("laboratoire formation", {}), ("consent OR consentement", {}),
+    ("minería artesanal", {}), ("workshop", {"topic": ["trade"]}), ("data NOT soil", {}),
+    ("", {"event": ["bench-001", "bench-002"]}), ("health", {"country": ["ke"]}),
+    ("plan", {"type": ["presentation", "agenda"]}), ("guidance Convention", {}),
+]
+
+
+def _extract_file(path):
+    from pypdf import PdfReader
+    return sum(len(p.extract_text() or "") >= 0 for p in PdfReader(path).pages)
+
+
+def extraction_rate(files, procs):
+    """Pages per second of plain pypdf extract_text over `files`."""
+    started = time.perf_counter()
+    if procs == 1:
+        pages = sum(_extract_file(f) for f in files)
+    else:
+        with Pool(procs) as pool:
+            pages = sum(pool.map(_extract_file, files, chunksize=4))
+    return pages / (time.perf_counter() - started)
+
+
+def end_to_end(manifest, data, workers):
+    """Seconds and pages of a first build: manifest load (extraction) + index."""
+    shutil.rmtree(data, ignore_errors=True)
+    ix = Indexer(Settings.from_env(environ={}, data_dir=data, workers=workers))
+    started = time.perf_counter()
+    with ix.repo.writing():
+        report = ix.load_manifest(manifest)
+        ix.update_index()
+    seconds = time.perf_counter() - started
+    pages = sum(d.page_count for d in ix.repo.documents())
+    assert not report.refused, report.refused[:3]
+    return ix, seconds, pages
+
+
+def search_latencies(ix, rounds=5):
+    """Milliseconds of each search (with facets), after one warm-up pass."""
+    service = SearchService(ix.index, 3.0)
+    for q, f in QUERIES:
+        service.search(q, f)
+    times = []
+    for _ in range(rounds):
+        for q, f in QUERIES:
+            started = time.perf_counter()
+            service.search(q, f)
+            times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def _dir_mb(path):
+    return sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file()) / 1e6
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--docs", type=int, default=2000)
+    ap.add_argument("--pages", type=int, default=10)
+    ap.add_argument("--sample", type=int, default=300)
+    ap.add_argument("--cache", default=str(Path.home() / ".cache" / "minamata-bench"))
+    args = ap.parse_args()
+    cache = Path(args.cache)
+    t = time.perf_counter()
+    manifest = build(cache / "corpus", args.docs, args.pages)
+    print(f"corpus ready in {time.perf_counter() - t:.0f} s: {manifest}")
+    full = json.loads(manifest.read_text())
+    sample = dict(full, documents=full["documents"][: args.sample])
+    sample_manifest = manifest.parent / "sample-manifest.json"
+    sample_manifest.write_text(json.dumps(sample))
+    files = [manifest.parent / d["file"] for d in sample["documents"]]
+    out = {"docs": args.docs, "pages_per_doc": args.pages, "sample_docs": args.sample}
+    out["extract_pages_per_s_1proc"] = extraction_rate(files, 1)
+    out["extract_pages_per_s_2proc"] = extraction_rate(files, 2)
+    print(f"pypdf alone: {out['extract_pages_per_s_1proc']:.1f} pages/s (1 process), "
+          f"{out['extract_pages_per_s_2proc']:.1f} pages/s (2 processes)")
+    for workers in (1, 2):
+        _, seconds, pages = end_to_end(sample_manifest, cache / "data-sample", workers)
+        out[f"build_pages_per_s_{workers}w"] = pages / seconds
+        print(f"end-to-end build, {workers} worker(s): {pages / seconds:.1f} pages/s "
+              f"({pages} pages in {seconds:.1f} s)")
+    ix, seconds, pages = end_to_end(manifest, cache / "data-full", 2)
+    out.update(full_build_s=seconds, full_pages=pages, full_build_pages_per_s=pages / seconds)
+    print(f"full build, 2 workers: {pages} pages in {seconds:.1f} s ({pages / seconds:.1f} pages/s)")
+    with ix.repo.writing():
+        report = ix.rebuild_index()
+    out.update(rebuild_s=report.seconds, rebuild_pages_per_s=pages / report.seconds)
+    print(f"rebuild from kept text: {report.seconds:.1f} s ({pages / report.seconds:.1f} pages/s, "
+          f"{seconds / report.seconds:.1f}x faster than the first build)")
+    out["index_mb"] = _dir_mb(ix.index.current_dir())
+    out["text_mb"] = _dir_mb(ix.repo.texts.root)
+    times = sorted(search_latencies(ix))
+    out["search_ms_p50"] = statistics.median(times)
+    out["search_ms_p95"] = times[int(len(times) * 0.95) - 1]
+    out["peak_rss_mb_main"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["peak_rss_mb_worker"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"index {out['index_mb']:.0f} MB, kept text {out['text_mb']:.0f} MB; "
+          f"search with facets p50 {out['search_ms_p50']:.1f} ms, p95 {out['search_ms_p95']:.1f} ms "
+          f"({len(times)} searches); peak RSS main {out['peak_rss_mb_main']:.0f} MB, "
+          f"largest worker {out['peak_rss_mb_worker']:.0f} MB")
+    dest = Path(__file__).parent / "out"
+    dest.mkdir(exist_ok=True)
+    (dest / "build.json").write_text(json.dumps(out, indent=2))
+
+
+if __name__ == "__main__":
+    main()
