@@ -4,6 +4,7 @@ Accents are folded for Latin-script letters only (so `hanoi` finds `Hanoï`), af
 stemming, because the stemmers expect accented input. CJK, Arabic, Cyrillic and other
 scripts are kept as written; CJK runs, written without spaces, are cut into bigrams.
 """
+import re
 import unicodedata
 
 from whoosh.analysis import (Filter, LowercaseFilter, RegexTokenizer, StemFilter,
@@ -40,14 +41,13 @@ class LatinFoldFilter(Filter):
 
     def __call__(self, tokens):
         for t in tokens:
-            t.text = t.text.translate(LATIN_FOLD)
+            if not t.text.isascii():
+                t.text = t.text.translate(LATIN_FOLD)
             yield t
 
 
-def _is_cjk(ch):
-    cp = ord(ch)
-    return (0x3040 <= cp <= 0x30FF or 0x3400 <= cp <= 0x4DBF or 0x4E00 <= cp <= 0x9FFF
-            or 0xAC00 <= cp <= 0xD7AF or 0xF900 <= cp <= 0xFAFF)
+# Hiragana, Katakana, CJK ideographs (and extension A), Hangul, compatibility ideographs.
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
 class CjkBigramFilter(Filter):
@@ -56,7 +56,7 @@ class CjkBigramFilter(Filter):
     def __call__(self, tokens):
         for t in tokens:
             text = t.text
-            if len(text) < 3 or not any(_is_cjk(c) for c in text):
+            if len(text) < 3 or text.isascii() or not _CJK.search(text):
                 yield t
                 continue
             for i in range(len(text) - 1):

@@ -72,11 +72,11 @@ def _check_leftovers(repo, known, report):
 
 def _check_index(repo, index_store, report):
     try:
-        ix = index_store.open()
+        pair = index_store.open()
     except IndexUnavailable as e:
         report.problems.append(str(e))
         return
-    have = indexed_keys(ix)
+    have = indexed_keys(pair)
     want = {doc_id: key for doc_id, (key, _, _) in expected_keys(repo).items()}
     for doc_id in sorted(set(want) - set(have)):
         report.problems.append(f"{doc_id}: not in the search index (run `minamata index`)")

@@ -1,5 +1,9 @@
 """Where the Whoosh index lives, and how it is brought up to date or rebuilt.
 
+The live directory holds two Whoosh indexes: `docs` (one entry per document, ranked and
+counted by search) and `pages` (one entry per page, consulted only for the hits shown).
+Keeping pages apart keeps the postings that every search walks ten times shorter.
+
 The index sits in index/<name>/, and the file index/CURRENT names the live one. A rebuild
 writes a fresh index beside the live one and then replaces CURRENT in one atomic rename,
 so searches keep working throughout and a crash mid-rebuild leaves the old index live.
@@ -35,6 +39,22 @@ class SyncReport:
         return bool(self.added or self.updated or self.removed or self.rebuilt)
 
 
+DOCS, PAGES = "docs", "pages"
+
+
+@dataclass
+class IndexPair:
+    """The two Whoosh indexes of one live directory."""
+
+    docs: object
+    pages: object
+
+
+def _open_pair(path):
+    return IndexPair(whoosh_index.open_dir(str(path), indexname=DOCS),
+                     whoosh_index.open_dir(str(path), indexname=PAGES))
+
+
 class IndexStore:
     """The index directory of one data directory."""
 
@@ -49,14 +69,14 @@ class IndexStore:
         except FileNotFoundError:
             return None
         path = self.root / name
-        return path if whoosh_index.exists_in(str(path)) else None
+        return path if whoosh_index.exists_in(str(path), indexname=DOCS) else None
 
     def open(self):
-        """The live Whoosh index (IndexUnavailable when there is none)."""
+        """The live IndexPair (IndexUnavailable when there is none)."""
         path = self.current_dir()
         if path is None:
             raise IndexUnavailable("there is no search index yet: run `minamata index`")
-        return whoosh_index.open_dir(str(path))
+        return _open_pair(path)
 
     def open_or_create(self):
         """The live index, creating an empty one the first time."""
@@ -69,7 +89,9 @@ class IndexStore:
         self.root.mkdir(parents=True, exist_ok=True)
         path = self.root / f"ix-{time.strftime('%Y%m%d-%H%M%S')}-{time.time_ns() % 10**9:09d}"
         path.mkdir()
-        whoosh_index.create_in(str(path), build_schema())
+        # pages first: a directory counts as an index once its `docs` index exists.
+        whoosh_index.create_in(str(path), build_schema(), indexname=PAGES)
+        whoosh_index.create_in(str(path), build_schema(), indexname=DOCS)
         return path
 
     def swap(self, new_dir):
@@ -85,9 +107,9 @@ class IndexStore:
                 shutil.rmtree(path, ignore_errors=True)
 
 
-def indexed_keys(ix):
+def indexed_keys(pair):
     """{document id: index key} of every document in an index."""
-    with ix.searcher() as s:
+    with pair.docs.searcher() as s:
         return {f["doc_id"]: f["index_key"] for f in s.documents(kind="doc")}
 
 
@@ -126,8 +148,7 @@ def rebuild(repo, store, progress=None):
     started = time.monotonic()
     fresh = store.create_fresh()
     try:
-        ix = whoosh_index.open_dir(str(fresh))
-        _write(ix, repo, list(expected_keys(repo).values()), [], progress)
+        _write(_open_pair(fresh), repo, list(expected_keys(repo).values()), [], progress)
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
         raise
@@ -137,21 +158,26 @@ def rebuild(repo, store, progress=None):
     return report
 
 
-def _write(ix, repo, items, delete_ids, progress):
-    writer = ix.writer(limitmb=WRITER_MB)
+def _write(pair, repo, items, delete_ids, progress):
+    # Pages are committed before documents: a crash in between leaves pages of documents
+    # the `docs` index does not list, which no search reaches and the next sync replaces.
+    pages_writer = pair.pages.writer(limitmb=WRITER_MB)
+    docs_writer = pair.docs.writer(limitmb=WRITER_MB)
     try:
         for doc_id in delete_ids:
-            writer.delete_by_term("doc_id", doc_id)
+            pages_writer.delete_by_term("doc_id", doc_id)
+            docs_writer.delete_by_term("doc_id", doc_id)
         for key, doc, event in items:
             entry, pages = document_entries(doc, event, repo.text(doc), key)
-            writer.add_document(**entry)
+            docs_writer.add_document(**entry)
             for page in pages:
-                writer.add_document(**page)
+                pages_writer.add_document(**page)
             if progress:
                 progress(doc)
         crash_point("during_index")
     except BaseException:
-        writer.cancel()
+        pages_writer.cancel()
+        docs_writer.cancel()
         raise
-    writer.commit()
-
+    pages_writer.commit()
+    docs_writer.commit()

@@ -35,7 +35,7 @@ def parse_query(text, schema):
     except Exception as e:  # the parser's own errors have no common base class
         raise QueryError(f"the query could not be understood ({e})") from e
     _refuse_expensive(q)
-    return q
+    return _phrases_where_positions(q, schema).normalize()
 
 
 def _parser(schema):
@@ -70,6 +70,18 @@ def _refuse_expensive(q):
         if isinstance(leaf, (wq.Wildcard, wq.Regex, wq.FuzzyTerm)) and \
                 not isinstance(leaf, wq.Prefix):
             raise QueryError("wildcards are only allowed at the end of a word (prefix*)")
+
+
+def _phrases_where_positions(q, schema):
+    """Drop the copies of a phrase aimed at fields that keep no word positions."""
+    if isinstance(q, wq.Phrase):
+        field = schema[q.fieldname] if q.fieldname in schema else None
+        if field is None or not field.format.supports("positions"):
+            return wq.NullQuery
+        return q
+    if q.is_leaf():
+        return q
+    return q.apply(lambda child: _phrases_where_positions(child, schema))
 
 
 def _leaves(q):

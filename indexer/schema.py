@@ -8,7 +8,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from indexer.analysis import STEMMED_LANGUAGES, language_analyzer, neutral_analyzer
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 FACETS = ("event", "year", "country", "region", "type", "language", "topic")
 MULTI_VALUED = ("language", "topic")
 TEXT_FIELDS = ("text_any",) + tuple(f"text_{lang}" for lang in STEMMED_LANGUAGES)
@@ -29,7 +29,9 @@ def build_schema():
         display=STORED(),
     )
     for lang in STEMMED_LANGUAGES:
-        fields[f"text_{lang}"] = TEXT(analyzer=language_analyzer(lang), phrase=True)
+        # No positions: phrases are matched on the exact words (text_any, title), and
+        # positions in six more fields would cost index size and every search's time.
+        fields[f"text_{lang}"] = TEXT(analyzer=language_analyzer(lang), phrase=False)
     for name in FACETS:
         # KEYWORD rather than ID: it lower-cases, so `country:vn` and `VN` both work.
         fields[name] = KEYWORD(stored=True, commas=True, lowercase=True)

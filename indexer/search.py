@@ -77,23 +77,23 @@ class SearchService:
     def __init__(self, index_store, time_limit=3.0):
         self.store = index_store
         self.time_limit = time_limit
-        self._ix = None
         self._dir = None
-        self._searcher = None
+        self._searchers = None
 
     def close(self):
-        """Close the open searcher."""
-        if self._searcher is not None:
-            self._searcher.close()
-            self._searcher = None
+        """Close the open searchers."""
+        if self._searchers is not None:
+            for s in self._searchers:
+                s.close()
+            self._searchers = None
 
     def search(self, query="", filters=None, sort="relevance", page=1, page_size=10):
         """Run a query with facet filters; QueryError for a query or parameter we refuse."""
         filters = _clean_filters(filters)
         _check_paging(sort, page, page_size)
-        searcher = self._current()
+        searcher, pages = self._current()
         q = parse_query(query, searcher.schema)
-        run = _Run(searcher, q, filters, self.time_limit)
+        run = _Run(searcher, pages, q, filters, self.time_limit)
         hits, total = run.hits(sort, page, page_size)
         facets = run.facets()
         suggestion = None
@@ -104,15 +104,16 @@ class SearchService:
                             suggestion=suggestion, partial=run.partial)
 
     def _current(self):
+        """(docs searcher, pages searcher), reopened after a rebuild, refreshed after a sync."""
         path = self.store.current_dir()
-        if self._searcher is None or path != self._dir:
+        if self._searchers is None or path != self._dir:
             self.close()
-            self._ix = self.store.open()
+            pair = self.store.open()
             self._dir = path
-            self._searcher = self._ix.searcher()
-        elif not self._searcher.up_to_date():
-            self._searcher = self._searcher.refresh()
-        return self._searcher
+            self._searchers = (pair.docs.searcher(), pair.pages.searcher())
+        elif not all(s.up_to_date() for s in self._searchers):
+            self._searchers = tuple(s.refresh() for s in self._searchers)
+        return self._searchers
 
     def _suggest(self, searcher, query, filters):
         """A corrected query string that finds something, or None."""
@@ -131,7 +132,7 @@ class SearchService:
             q = parse_query(changed, searcher.schema)
         except QueryError:
             return None
-        _, total = _Run(searcher, q, filters, self.time_limit).hits("relevance", 1, 1)
+        _, total = _Run(searcher, None, q, filters, self.time_limit).count()
         return changed if total else None
 
 
@@ -161,21 +162,30 @@ class DeadlineCollector(FilterCollector):
 class _Run:
     """One query with its filters against one searcher."""
 
-    def __init__(self, searcher, q, filters, time_limit):
+    def __init__(self, searcher, page_searcher, q, filters, time_limit):
         self.s = searcher
+        self.p = page_searcher
         self.q = q
         self.filters = filters
         self.time_limit = time_limit
         self.partial = False
 
-    def _collect(self, filter_q, **kwargs):
-        collector = DeadlineCollector(self.s.collector(**kwargs), filter_q,
+    def _collect(self, filter_q, q=None, searcher=None, **kwargs):
+        # The filter goes into the query itself (And), not into a filtering collector:
+        # the matcher then leaps over what the filter excludes instead of scoring it.
+        searcher = searcher or self.s
+        collector = DeadlineCollector(searcher.collector(**kwargs), None,
                                       time.monotonic() + self.time_limit)
+        scoped = _scope(q or self.q, filter_q)
         try:
-            self.s.search_with_collector(self.q, collector)
+            searcher.search_with_collector(scoped, collector)
         except TimeLimit:
             self.partial = True
         return collector.results()
+
+    def count(self):
+        """The number of matching documents (for checking a suggestion)."""
+        return None, len(self._collect(self._filter(), limit=1))
 
     def hits(self, sort, page, page_size):
         """The hits of one page of results, and the total."""
@@ -188,11 +198,9 @@ class _Run:
         return [self._hit(h, where.get(h["doc_id"], ([], ""))) for h in found], len(results)
 
     def _filter(self, leave_out=None):
-        parts = [Term("kind", "doc")]
-        for name, values in self.filters.items():
-            if name != leave_out:
-                parts.append(Or([Term(name, v) for v in values]))
-        return And(parts)
+        parts = [Or([Term(name, v) for v in values])
+                 for name, values in self.filters.items() if name != leave_out]
+        return And(parts) if parts else None
 
     def facets(self):
         """{facet: [FacetValue]}, each counted without its own filter."""
@@ -225,8 +233,9 @@ class _Run:
             matcher = WordMatcher(self.s.schema, terms, prefixes)
         found = {}
         if matcher is not None:
-            page_filter = And([Term("kind", "page"), Or([Term("doc_id", i) for i in doc_ids])])
-            for hit in self._collect(page_filter, limit=None):
+            page_filter = Or([Term("doc_id", i) for i in doc_ids])
+            for hit in self._collect(page_filter, limit=None, q=_any_part(self.q),
+                                     searcher=self.p):
                 found.setdefault(hit["doc_id"], []).append((hit.score, hit["page"], hit.docnum))
         out = {}
         for doc_id in doc_ids:
@@ -235,12 +244,12 @@ class _Run:
                 best = max(pages)[2]
             else:
                 best = self._first_page(doc_id)
-            body = self.s.stored_fields(best)["body"] if best is not None else ""
+            body = self.p.stored_fields(best)["body"] if best is not None else ""
             out[doc_id] = (sorted(p for _, p, _ in pages), make_snippet(body, matcher))
         return out
 
     def _first_page(self, doc_id):
-        for docnum in self.s.document_numbers(kind="page", doc_id=doc_id):
+        for docnum in self.p.document_numbers(doc_id=doc_id):
             return docnum
         return None
 
@@ -253,6 +262,20 @@ class _Run:
                    score=round(float(h.score or 0.0), 4), snippet=snippet, pages=pages,
                    city=shown.get("city", ""), country=h["country"].upper(),
                    text_status=shown.get("text_status", "ok"))
+
+
+def _scope(q, filter_q):
+    """The query restricted by a filter (either may be absent)."""
+    if filter_q is None:
+        return q
+    return filter_q if isinstance(q, Every) else And([q, filter_q])
+
+
+def _any_part(q):
+    """For finding pages: a page with some of the words of `a b c` is one to point at."""
+    if isinstance(q, And):
+        return Or(list(q.children()))
+    return q
 
 
 def _clean_filters(filters):

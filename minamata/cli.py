@@ -24,6 +24,10 @@ def main(argv=None):
     except (RepoError, IndexerError, ValueError) as e:
         print(f"minamata: error: {e}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # `minamata search ... | head`: the reader left; that is not an error.
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("minamata: interrupted", file=sys.stderr)
         return 130
