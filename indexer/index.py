@@ -143,12 +143,13 @@ def sync(repo, store, progress=None):
     return report
 
 
-def rebuild(repo, store, progress=None):
+def rebuild(repo, store, progress=None, procs=1):
     """Build a whole new index from the catalog and kept text, then swap it in."""
     started = time.monotonic()
     fresh = store.create_fresh()
     try:
-        _write(_open_pair(fresh), repo, list(expected_keys(repo).values()), [], progress)
+        _write(_open_pair(fresh), repo, list(expected_keys(repo).values()), [], progress,
+               procs=procs)
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
         raise
@@ -158,10 +159,56 @@ def rebuild(repo, store, progress=None):
     return report
 
 
-def _write(pair, repo, items, delete_ids, progress):
+class IndexSession:
+    """Index documents as they are stored (during a long load), committing once at the end.
+
+    The load's extraction workers keep both cores busy; indexing each document as it
+    arrives overlaps the indexer's work with theirs instead of following it.
+    """
+
+    def __init__(self, store):
+        self.pair = store.open_or_create()
+        self.pages_writer = self.docs_writer = None
+        self.events = {}
+        self.before = set(indexed_keys(self.pair))
+        self.report = SyncReport()
+
+    def __enter__(self):
+        self.pages_writer = self.pair.pages.writer(limitmb=WRITER_MB)
+        self.docs_writer = self.pair.docs.writer(limitmb=WRITER_MB)
+        return self
+
+    def add(self, repo, doc):
+        """(Re-)index one stored document."""
+        if doc.event_id not in self.events:
+            self.events[doc.event_id] = repo.event(doc.event_id)
+        event = self.events[doc.event_id]
+        entry, pages = document_entries(doc, event, repo.text(doc),
+                                        index_key(doc, event, doc.sha256))
+        for writer in (self.pages_writer, self.docs_writer):
+            writer.delete_by_term("doc_id", doc.id)
+        (self.report.updated if doc.id in self.before else self.report.added).append(doc.id)
+        self.docs_writer.add_document(**entry)
+        for page in pages:
+            self.pages_writer.add_document(**page)
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None:
+            self.pages_writer.cancel()
+            self.docs_writer.cancel()
+            return False
+        self.pages_writer.commit()
+        self.docs_writer.commit()
+        return False
+
+
+def _write(pair, repo, items, delete_ids, progress, procs=1):
     # Pages are committed before documents: a crash in between leaves pages of documents
     # the `docs` index does not list, which no search reaches and the next sync replaces.
-    pages_writer = pair.pages.writer(limitmb=WRITER_MB)
+    # With procs > 1 (a rebuild into an empty index), Whoosh analyses in worker processes
+    # and keeps their segments unmerged (multisegment): most pages go to that writer.
+    parallel = dict(procs=procs, multisegment=True) if procs > 1 else {}
+    pages_writer = pair.pages.writer(limitmb=WRITER_MB, **parallel)
     docs_writer = pair.docs.writer(limitmb=WRITER_MB)
     try:
         for doc_id in delete_ids:

@@ -4,12 +4,13 @@
 that adds a document goes through `add()`, so every refusal rule lives in one place.
 """
 import os
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer.errors import PdfRefused
 from indexer.extract import EXTRACTOR_VERSION, check_header
-from indexer.index import IndexStore, rebuild, sync
+from indexer.index import IndexSession, IndexStore, rebuild, sync
 from indexer.pool import ExtractionPool
 from repo.errors import DuplicateDocument, InvalidInput, NotFound
 from repo.files import sha256_of
@@ -27,6 +28,7 @@ class LoadReport:
     updated: list = field(default_factory=list)
     removed: list = field(default_factory=list)
     refused: list = field(default_factory=list)     # (manifest id, message)
+    indexed: object = None                          # SyncReport of what was indexed as stored
 
 
 class Indexer:
@@ -87,8 +89,12 @@ class Indexer:
         return sha
 
     # -- the shipped corpus -------------------------------------------------------------
-    def load_manifest(self, manifest_path, progress=None):
-        """Bring the catalog in line with a documents/ manifest. Hold the write lock."""
+    def load_manifest(self, manifest_path, progress=None, index_as_stored=True):
+        """Bring the catalog in line with a documents/ manifest. Hold the write lock.
+
+        With `index_as_stored`, new and changed documents are indexed as their text
+        arrives, overlapping indexing with extraction; `update_index` then finds them done.
+        """
         manifest = load_manifest(manifest_path)
         report = LoadReport()
         for event in manifest.events:
@@ -103,11 +109,15 @@ class Indexer:
         todo = self._manifest_changes(manifest.documents, report)
         items = [(d.id, d.file) for d, _ in todo]
         by_id = {d.id: (d, sha) for d, sha in todo}
-        for doc_id, result in self.pool.run(items):
-            spec, sha = by_id[doc_id]
-            self._store_manifest_doc(spec, sha, result, report)
-            if progress:
-                progress(spec)
+        with (IndexSession(self.index) if index_as_stored and todo else nullcontext()) as session:
+            for doc_id, result in self.pool.run(items):
+                spec, sha = by_id[doc_id]
+                doc = self._store_manifest_doc(spec, sha, result, report)
+                if doc is not None and session is not None:
+                    session.add(self.repo, doc)
+                if progress:
+                    progress(spec)
+        report.indexed = session.report if session is not None else None
         return report
 
     def _manifest_changes(self, specs, report):
@@ -129,7 +139,7 @@ class Indexer:
     def _store_manifest_doc(self, spec, sha, result, report):
         if isinstance(result, Exception):
             report.refused.append((spec.id, str(result)))
-            return
+            return None
         doc = Document(id=spec.id, event_id=spec.event, type=spec.type, title=spec.title,
                        sha256=sha, size=spec.file.stat().st_size, original_name=spec.file.name,
                        page_count=result["page_count"], declared_language=spec.language,
@@ -145,6 +155,8 @@ class Indexer:
                 report.added.append(spec.id)
         except InvalidInput as e:
             report.refused.append((spec.id, str(e)))
+            return None
+        return doc
 
     # -- kept text and index ------------------------------------------------------------
     def restore_text(self, progress=None):
@@ -172,7 +184,7 @@ class Indexer:
 
     def rebuild_index(self, progress=None):
         """Build a fresh index beside the live one and swap it in. Hold the write lock."""
-        return rebuild(self.repo, self.index, progress)
+        return rebuild(self.repo, self.index, progress, procs=self.settings.workers)
 
 
 def suggest_title(kept, file_name):

@@ -169,6 +169,7 @@ class _Run:
         self.filters = filters
         self.time_limit = time_limit
         self.partial = False
+        self._counted = {}
 
     def _collect(self, filter_q, q=None, searcher=None, **kwargs):
         # The filter goes into the query itself (And), not into a filtering collector:
@@ -188,12 +189,16 @@ class _Run:
         return None, len(self._collect(self._filter(), limit=1))
 
     def hits(self, sort, page, page_size):
-        """The hits of one page of results, and the total."""
+        """The hits of one page of results and the total; the counts of the facets that
+        have no selection are gathered in the same pass (see `facets`)."""
         sortedby = sorting.FieldFacet("date", reverse=True) if sort == "date" else None
         if isinstance(self.q, Every) and sortedby is None:
             sortedby = sorting.FieldFacet("date", reverse=True)   # browsing: newest first
-        results = self._collect(self._filter(), limit=page * page_size, sortedby=sortedby)
-        found = list(results)[(page - 1) * page_size:]
+        plain = [f for f in FACETS if f not in self.filters]
+        results = self._collect(self._filter(), limit=page * page_size, sortedby=sortedby,
+                                groupedby=_groups(plain), maptype=sorting.Count)
+        self._counted = {n: results.groups(n) for n in plain}
+        found = results[(page - 1) * page_size: page * page_size]
         where = self._pages([h["doc_id"] for h in found])
         return [self._hit(h, where.get(h["doc_id"], ([], ""))) for h in found], len(results)
 
@@ -203,19 +208,13 @@ class _Run:
         return And(parts) if parts else None
 
     def facets(self):
-        """{facet: [FacetValue]}, each counted without its own filter."""
-        out = {}
-        plain = [f for f in FACETS if f not in self.filters]
-        if plain:
-            out.update(self._counts(self._filter(), plain))
+        """{facet: [FacetValue]}, each counted without its own filter (call after hits)."""
+        out = dict(self._counted)
         for name in self.filters:
-            out.update(self._counts(self._filter(leave_out=name), [name]))
+            results = self._collect(self._filter(leave_out=name), limit=1,
+                                    groupedby=_groups([name]), maptype=sorting.Count)
+            out[name] = results.groups(name)
         return {name: self._values(name, out.get(name, {})) for name in FACETS}
-
-    def _counts(self, filter_q, names):
-        groups = {n: sorting.FieldFacet(n, allow_overlap=n in MULTI_VALUED) for n in names}
-        results = self._collect(filter_q, limit=1, groupedby=groups, maptype=sorting.Count)
-        return {n: results.groups(n) for n in names}
 
     def _values(self, name, counts):
         chosen = set(self.filters.get(name, []))
@@ -262,6 +261,11 @@ class _Run:
                    score=round(float(h.score or 0.0), 4), snippet=snippet, pages=pages,
                    city=shown.get("city", ""), country=h["country"].upper(),
                    text_status=shown.get("text_status", "ok"))
+
+
+def _groups(names):
+    """Whoosh facets for counting documents per value of each named facet."""
+    return {n: sorting.FieldFacet(n, allow_overlap=n in MULTI_VALUED) for n in names} or None
 
 
 def _scope(q, filter_q):

@@ -92,9 +92,12 @@ def cmd_index(args, settings):
         total = len(indexer.repo.documents())
         with _progress("indexing", total) as tick:
             report = (indexer.rebuild_index if args.rebuild else indexer.update_index)(tick)
+    early = loaded.indexed if manifest is not None and loaded.indexed else None
+    added = len(report.added) + (len(early.added) if early and not report.rebuilt else 0)
+    updated = len(report.updated) + (len(early.updated) if early and not report.rebuilt else 0)
     what = "rebuilt" if report.rebuilt else "up to date"
-    print(f"index {what}: {len(report.added)} added, {len(report.updated)} updated, "
-          f"{len(report.removed)} removed in {report.seconds:.1f} s; {total} documents")
+    print(f"index {what}: {added} added, {updated} updated, "
+          f"{len(report.removed)} removed; {total} documents")
     return 2 if manifest is not None and loaded.refused else 0
 
 
