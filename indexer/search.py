@@ -103,6 +103,26 @@ class SearchService:
                             sort=sort, hits=hits, facets=facets, filters=filters,
                             suggestion=suggestion, partial=run.partial)
 
+    def locate(self, query, doc_id):
+        """Where one document matches a query: (page numbers, snippet HTML)."""
+        searcher, pages = self._current()
+        q = parse_query(query, searcher.schema)
+        found = _Run(searcher, pages, q, {}, self.time_limit)._pages([doc_id])
+        return found.get(doc_id, ([], ""))
+
+    def similar(self, doc_id, limit=5):
+        """Ids of the documents whose key words are most like this one's ("more like this")."""
+        searcher, pages = self._current()
+        docnum = searcher.document_number(doc_id=doc_id)
+        if docnum is None:
+            return []
+        text = " ".join(p.get("body", "") for p in pages.documents(doc_id=doc_id))
+        if not text.strip():
+            text = searcher.stored_fields(docnum).get("title", "")
+        hits = searcher.more_like(docnum, "text_any", text=text[:100_000], top=limit,
+                                  numterms=20)
+        return [h["doc_id"] for h in hits]
+
     def _current(self):
         """(docs searcher, pages searcher), reopened after a rebuild, refreshed after a sync."""
         path = self.store.current_dir()

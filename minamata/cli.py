@@ -74,6 +74,14 @@ def _parser():
     c.add_argument("--json", action="store_true")
     c.set_defaults(run=cmd_check)
 
+    c = sub.add_parser("serve", help="bring documents/ and the index up to date, then serve "
+                       "the web UI")
+    c.add_argument("--host", default="127.0.0.1")
+    c.add_argument("--port", type=int, default=8000)
+    c.add_argument("--threads", type=int, default=8)
+    c.add_argument("--no-manifest", action="store_true", help="do not load any manifest")
+    c.set_defaults(run=cmd_serve)
+
     c = sub.add_parser("settings", help="list the settings and their current values")
     c.set_defaults(run=cmd_settings)
     return p
@@ -156,6 +164,23 @@ def cmd_check(args, settings):
         state = "consistent" if report.ok else f"{len(report.problems)} problem(s)"
         print(f"{report.documents} documents: {state}")
     return 0 if report.ok else 1
+
+
+def cmd_serve(args, settings):
+    """Index what changed, then serve the web UI with waitress (a production server)."""
+    import waitress
+    from webui import create_app
+    from webui.settings import WebSettings
+    args.rebuild, args.manifest = False, None
+    code = cmd_index(args, settings)
+    if code:
+        print("minamata: some documents were refused (see above); serving the rest",
+              file=sys.stderr)
+    app = create_app(WebSettings(store=settings))
+    print(f"Serving the Minamata documents on http://{args.host}:{args.port}/ "
+          "(Ctrl+C to stop)", flush=True)
+    waitress.serve(app, host=args.host, port=args.port, threads=args.threads,
+                   ident="minamata")
 
 
 def cmd_settings(args, settings):

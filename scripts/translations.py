@@ -1,0 +1,155 @@
+"""The French and Spanish interface strings, and the tool that writes them into the .po files.
+
+Run `python -m scripts.translations` after adding strings to the templates or webui/*.py:
+it extracts the messages (pybabel), fills each language's catalogue from the tables
+below, and lists any string still missing a translation.
+"""
+import subprocess
+import sys
+from pathlib import Path
+
+from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parent.parent
+T = {  # English: (French, Spanish)
+    "Something went wrong on our side.": ("Une erreur s'est produite de notre côté.", "Algo salió mal por nuestra parte."),
+    "Report": ("Rapport", "Informe"),
+    "Chair's summary": ("Résumé du président", "Resumen de la presidencia"),
+    "Presentation": ("Présentation", "Presentación"),
+    "Agenda": ("Ordre du jour", "Programa"),
+    "Other document": ("Autre document", "Otro documento"),
+    "Africa": ("Afrique", "África"),
+    "Asia-Pacific": ("Asie-Pacifique", "Asia y el Pacífico"),
+    "Eastern Europe": ("Europe orientale", "Europa Oriental"),
+    "Latin America and the Caribbean": ("Amérique latine et Caraïbes", "América Latina y el Caribe"),
+    "Western European and other States": ("États d'Europe occidentale et autres États", "Estados de Europa Occidental y otros Estados"),
+    "Event": ("Événement", "Evento"),
+    "Year": ("Année", "Año"),
+    "Country": ("Pays", "País"),
+    "Region": ("Région", "Región"),
+    "Document type": ("Type de document", "Tipo de documento"),
+    "Language": ("Langue", "Idioma"),
+    "Topic": ("Thème", "Tema"),
+    "Undetermined": ("Indéterminée", "Indeterminado"),
+    "Narrow the results": ("Affiner les résultats", "Afinar los resultados"),
+    "Show %(n)s more": ("Afficher %(n)s de plus", "Mostrar %(n)s más"),
+    "Apply": ("Appliquer", "Aplicar"),
+    "No text layer (scanned): found by its description only": ("Sans couche texte (numérisé) : trouvé par sa description seulement", "Sin capa de texto (escaneado): encontrado solo por su descripción"),
+    ("On page", "On pages"): (("À la page", "Aux pages"), ("En la página", "En las páginas")),
+    "Open page %(n)s": ("Ouvrir la page %(n)s", "Abrir la página %(n)s"),
+    "Open the PDF at page %(n)s": ("Ouvrir le PDF à la page %(n)s", "Abrir el PDF en la página %(n)s"),
+    "Open the PDF": ("Ouvrir le PDF", "Abrir el PDF"),
+    "Minamata Convention meeting documents": ("Documents des réunions de la Convention de Minamata", "Documentos de las reuniones del Convenio de Minamata"),
+    "Skip to content": ("Aller au contenu", "Ir al contenido"),
+    "Main": ("Principal", "Principal"),
+    "Search": ("Rechercher", "Buscar"),
+    "Events": ("Événements", "Eventos"),
+    "Interface language": ("Langue de l'interface", "Idioma de la interfaz"),
+    "Workshops and meetings on capacity building and technical assistance under the Minamata Convention on Mercury.": (
+        "Ateliers et réunions sur le renforcement des capacités et l'assistance technique au titre de la Convention de Minamata sur le mercure.",
+        "Talleres y reuniones sobre fortalecimiento de capacidades y asistencia técnica en el marco del Convenio de Minamata sobre el Mercurio."),
+    "Search help": ("Aide à la recherche", "Ayuda para buscar"),
+    "JSON API": ("API JSON", "API JSON"),
+    "Breadcrumb": ("Fil d'Ariane", "Ruta de navegación"),
+    "Back to the results for “%(q)s”": ("Retour aux résultats pour « %(q)s »", "Volver a los resultados de «%(q)s»"),
+    "View the PDF": ("Voir le PDF", "Ver el PDF"),
+    "Download (%(size)s KB)": ("Télécharger (%(size)s Ko)", "Descargar (%(size)s KB)"),
+    "Where “%(q)s” is in this document": ("Où se trouve « %(q)s » dans ce document", "Dónde aparece «%(q)s» en este documento"),
+    "The words are not in the text of this document (they may be in its title or description).": (
+        "Les mots ne figurent pas dans le texte de ce document (ils sont peut-être dans son titre ou sa description).",
+        "Las palabras no están en el texto de este documento (quizá estén en su título o descripción)."),
+    "Place and dates": ("Lieu et dates", "Lugar y fechas"),
+    "Languages": ("Langues", "Idiomas"),
+    "Pages": ("Pages", "Páginas"),
+    "no text layer (scanned): its text cannot be searched": ("sans couche texte (numérisé) : son texte n'est pas consultable", "sin capa de texto (escaneado): su texto no se puede buscar"),
+    "some pages have no text layer": ("certaines pages n'ont pas de couche texte", "algunas páginas no tienen capa de texto"),
+    "File": ("Fichier", "Archivo"),
+    "Other documents of this event": ("Autres documents de cet événement", "Otros documentos de este evento"),
+    "More like this": ("Documents similaires", "Documentos similares"),
+    "Page not found": ("Page introuvable", "Página no encontrada"),
+    "File too large": ("Fichier trop volumineux", "Archivo demasiado grande"),
+    "Something went wrong": ("Une erreur s'est produite", "Algo salió mal"),
+    "This request could not be handled": ("Cette demande n'a pas pu être traitée", "No se pudo atender esta solicitud"),
+    "Go to the search page": ("Aller à la page de recherche", "Ir a la página de búsqueda"),
+    "Place": ("Lieu", "Lugar"),
+    "Dates": ("Dates", "Fechas"),
+    "Organisers": ("Organisateurs", "Organizadores"),
+    "Funded by": ("Financé par", "Financiado por"),
+    "Participating countries": ("Pays participants", "Países participantes"),
+    "Topics": ("Thèmes", "Temas"),
+    "Documents": ("Documents", "Documentos"),
+    "No document of this event is in the repository yet.": ("Aucun document de cet événement n'est encore dans le répertoire.", "Aún no hay ningún documento de este evento en el repositorio."),
+    "Search within this event": ("Rechercher dans cet événement", "Buscar en este evento"),
+    "Workshops and meetings": ("Ateliers et réunions", "Talleres y reuniones"),
+    "All years": ("Toutes les années", "Todos los años"),
+    "All regions": ("Toutes les régions", "Todas las regiones"),
+    "Show": ("Afficher", "Mostrar"),
+    "No event matches these filters.": ("Aucun événement ne correspond à ces filtres.", "Ningún evento corresponde a estos filtros."),
+    "“%(q)s” – search": ("« %(q)s » – recherche", "«%(q)s» – búsqueda"),
+    "Search the documents": ("Rechercher dans les documents", "Buscar en los documentos"),
+    "Search the text of the reports, summaries and presentations": ("Rechercher dans le texte des rapports, résumés et présentations", "Buscar en el texto de los informes, resúmenes y presentaciones"),
+    "e.g. mercury emissions coal": ("p. ex. émissions mercure charbon", "p. ej. emisiones mercurio carbón"),
+    "Your search could not be run:": ("Votre recherche n'a pas pu être effectuée :", "No se pudo realizar su búsqueda:"),
+    "Selected filters": ("Filtres choisis", "Filtros seleccionados"),
+    "Remove filter %(f)s: %(v)s": ("Retirer le filtre %(f)s : %(v)s", "Quitar el filtro %(f)s: %(v)s"),
+    ("%(num)s document", "%(num)s documents"): (("%(num)s document", "%(num)s documents"), ("%(num)s documento", "%(num)s documentos")),
+    "No documents found": ("Aucun document trouvé", "No se encontró ningún documento"),
+    "Sort by:": ("Trier par :", "Ordenar por:"),
+    "relevance": ("pertinence", "pertinencia"),
+    "date": ("date", "fecha"),
+    "Did you mean": ("Vouliez-vous dire", "Quiso decir"),
+    "This search took too long and was cut short: some documents may be missing.": (
+        "Cette recherche a pris trop de temps et a été interrompue : des documents peuvent manquer.",
+        "Esta búsqueda tardó demasiado y se interrumpió: pueden faltar documentos."),
+    "Try fewer or other words, or remove a filter. Examples:": ("Essayez moins de mots ou d'autres mots, ou retirez un filtre. Exemples :", "Pruebe con menos palabras u otras, o quite un filtro. Ejemplos:"),
+    "Result pages": ("Pages de résultats", "Páginas de resultados"),
+    "Previous": ("Précédente", "Anterior"),
+    "Next": ("Suivante", "Siguiente"),
+    "How to search": ("Comment rechercher", "Cómo buscar"),
+    "documents with both words, in any form (coal, Coal; emission, emissions) and with or without accents": (
+        "les documents qui contiennent les deux mots, sous toutes leurs formes (déchet, déchets) et avec ou sans accents",
+        "los documentos con ambas palabras, en cualquier forma (emisión, emisiones) y con o sin tildes"),
+    "the exact phrase": ("l'expression exacte", "la frase exacta"),
+    "either word; the first word but not the second": ("l'un ou l'autre mot ; le premier mot mais pas le second", "una u otra palabra; la primera palabra pero no la segunda"),
+    "words that start with these letters (at least 3)": ("les mots qui commencent par ces lettres (au moins 3)", "las palabras que empiezan por estas letras (al menos 3)"),
+    "a filter written in the query": ("un filtre écrit dans la requête", "un filtro escrito en la consulta"),
+    "There is no event with this address.": ("Il n'y a pas d'événement à cette adresse.", "No hay ningún evento en esta dirección."),
+    "There is no document with this address.": ("Il n'y a pas de document à cette adresse.", "No hay ningún documento en esta dirección."),
+    "The file of this document is missing.": ("Le fichier de ce document est manquant.", "Falta el archivo de este documento."),
+    "The search index is not available: %(reason)s": ("L'index de recherche n'est pas disponible : %(reason)s", "El índice de búsqueda no está disponible: %(reason)s"),
+}
+
+
+def main():
+    """Extract the messages and (re)write webui/translations/{fr,es}/LC_MESSAGES/messages.po."""
+    pot = ROOT / "webui" / "translations" / "messages.pot"
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F",
+                    str(ROOT / "babel.cfg"), "-k", "_l", "-k", "lazy_gettext", "--no-location",
+                    "--omit-header", "-o", str(pot), str(ROOT)], check=True,
+                   capture_output=True)
+    missing = []
+    for i, lang in enumerate(("fr", "es")):
+        with open(pot, "rb") as f:
+            catalog = read_po(f, locale=lang)
+        for message in catalog:
+            if not message.id:
+                continue
+            entry = T.get(message.id)
+            if entry is None:
+                missing.append((lang, message.id))
+                continue
+            text = entry[i]
+            if isinstance(text, tuple):     # plural: pad to the language's plural forms
+                text = text + (text[-1],) * (catalog.num_plurals - len(text))
+            message.string = text
+        target = ROOT / "webui" / "translations" / lang / "LC_MESSAGES" / "messages.po"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(target, "wb") as f:
+            write_po(f, catalog, omit_header=False, no_location=True)
+    for lang, msgid in missing:
+        print(f"missing {lang}: {msgid!r}")
+    return 1 if missing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""The application factory: settings, services, languages, security headers, errors."""
+import secrets
+from urllib.parse import urlencode
+from datetime import date
+
+from flask import Flask, current_app, jsonify, render_template, request
+from flask_babel import Babel, format_date, format_decimal, get_locale, gettext as _
+from markupsafe import Markup
+from werkzeug.exceptions import HTTPException
+
+from repo.settings import Settings
+from webui import i18n, labels
+from webui.services import Services, close_repository
+from webui.settings import WebSettings
+from webui.views import api, browse, search
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+
+
+def create_app(config=None):
+    """Build the app. `config` is a WebSettings, or a dict of WebSettings fields."""
+    settings = config if isinstance(config, WebSettings) else WebSettings(**(config or {}))
+    store = settings.store or Settings.from_env()
+    app = Flask(__name__)
+    app.config.update(
+        TESTING=settings.testing,
+        SECRET_KEY=secrets.token_hex(32),
+        MINAMATA_LANGUAGES=list(settings.languages),
+        MINAMATA_PAGE_SIZE=settings.page_size,
+        MINAMATA_MAX_PAGE_SIZE=settings.max_page_size,
+        MINAMATA_FACET_LIMIT=settings.facet_limit,
+        BABEL_TRANSLATION_DIRECTORIES=str(
+            i18n.compile_catalogues(store.data_dir / "translations")),
+    )
+    app.extensions["minamata"] = Services(store)
+    Babel(app, locale_selector=i18n.select_locale)
+    for bp in (search.bp, browse.bp, api.bp):
+        app.register_blueprint(bp)
+    app.teardown_appcontext(close_repository)
+    app.after_request(_headers)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _server_error)
+    app.jinja_env.globals.update(_template_helpers())
+    return app
+
+
+def _headers(response):
+    """Security headers on every answer; the language cookie when ?lang= chose one."""
+    if response.mimetype != "application/pdf":
+        response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    lang = request.args.get("lang")
+    if lang in current_app.config["MINAMATA_LANGUAGES"]:
+        response.set_cookie(i18n.COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax",
+                            httponly=True)
+    return response
+
+
+def _wants_json():
+    return request.path.startswith("/api/")
+
+
+def _http_error(e):
+    if _wants_json():
+        return jsonify(error=e.description or e.name), e.code
+    # Werkzeug's own descriptions are English; show ours (translated) instead.
+    ours = e.description if e.description != type(e).description else None
+    return render_template("error.html", code=e.code, message=ours), e.code
+
+
+def _server_error(e):
+    current_app.logger.exception("unhandled error")
+    if _wants_json():
+        return jsonify(error="internal error"), 500
+    return render_template("error.html", code=500,
+                           message=_("Something went wrong on our side.")), 500
+
+
+def _template_helpers():
+    def when(start, end):
+        s, e = date.fromisoformat(start), date.fromisoformat(end)
+        if s == e:
+            return format_date(s, "long")
+        return f"{format_date(s, 'long')} – {format_date(e, 'long')}"
+
+    def lang_url(code):
+        args = request.args.to_dict(flat=False)
+        args["lang"] = [code]
+        return f"{request.path}?{urlencode(args, doseq=True)}"
+
+    return dict(when=when, get_locale=get_locale, country_name=labels.country_name,
+                language_name=labels.language_name,
+                type_label=lambda t: str(labels.TYPE_LABELS.get(t, t)),
+                region_label=lambda r: str(labels.REGION_LABELS.get(r, r)),
+                number=format_decimal, lang_url=lang_url, safe_snippet=Markup)

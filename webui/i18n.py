@@ -1,0 +1,38 @@
+"""Interface languages: chosen from ?lang=, then the cookie, then Accept-Language.
+
+Message catalogues (.po) are compiled to .mo when the app starts, into the data
+directory, so no binary catalogue is committed.
+"""
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import current_app, request
+
+SOURCE = Path(__file__).parent / "translations"
+COOKIE = "lang"
+
+
+def compile_catalogues(target):
+    """Compile every webui/translations/<lang>/LC_MESSAGES/messages.po into `target`."""
+    for po_path in SOURCE.glob("*/LC_MESSAGES/messages.po"):
+        mo_path = Path(target) / po_path.relative_to(SOURCE).with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        mo_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(po_path, "rb") as f:
+            catalog = read_po(f)
+        tmp = mo_path.with_suffix(".tmp")
+        with open(tmp, "wb") as f:
+            write_mo(f, catalog)
+        tmp.replace(mo_path)
+    return Path(target)
+
+
+def select_locale():
+    """The interface language of this request."""
+    supported = current_app.config["MINAMATA_LANGUAGES"]
+    for candidate in (request.args.get("lang"), request.cookies.get(COOKIE)):
+        if candidate in supported:
+            return candidate
+    return request.accept_languages.best_match(supported) or supported[0]

@@ -1,0 +1,50 @@
+"""What the views call: the catalog (one connection per request) and the search facade
+(one per server thread, since Whoosh searchers are not shared between threads)."""
+import threading
+
+from flask import current_app, g
+
+from indexer.ingest import Indexer
+from indexer.search import SearchService
+from repo.store import Repository
+
+
+class Services:
+    """Factories for the repository and search facade of one app."""
+
+    def __init__(self, store_settings):
+        self.store_settings = store_settings
+        self.index_store = Indexer(store_settings).index
+        self._local = threading.local()
+
+    def search_service(self):
+        """This thread's SearchService."""
+        service = getattr(self._local, "search", None)
+        if service is None:
+            service = self._local.search = SearchService(
+                self.index_store, self.store_settings.search_time_limit)
+        return service
+
+
+def services():
+    """The current app's Services."""
+    return current_app.extensions["minamata"]
+
+
+def repository():
+    """A Repository for this request (closed when the request ends)."""
+    if "repository" not in g:
+        g.repository = Repository(services().store_settings)
+    return g.repository
+
+
+def search_service():
+    """The search facade for this thread."""
+    return services().search_service()
+
+
+def close_repository(_exc=None):
+    """Teardown: close the request's catalog connection."""
+    repo = g.pop("repository", None)
+    if repo is not None:
+        repo.close()

@@ -1,0 +1,25 @@
+"""The web UI's settings, declared in one table with defaults and help text."""
+from dataclasses import dataclass, field, fields
+
+from repo.settings import Settings
+
+
+def _setting(default, help_text):
+    return field(default=default, metadata={"help": help_text})
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    """Settings of the web app; `store` carries the repository's own Settings."""
+
+    store: Settings = _setting(None, "The repository's settings (data directory, limits).")
+    languages: tuple = _setting(("en", "fr", "es"), "Interface languages, first is default.")
+    page_size: int = _setting(10, "Hits per results page.")
+    max_page_size: int = _setting(50, "Largest page size a request may ask for.")
+    facet_limit: int = _setting(6, "Values of a facet shown before 'show more'.")
+    testing: bool = _setting(False, "Flask testing mode.")
+
+    @classmethod
+    def describe(cls):
+        """(name, default, help) of each setting."""
+        return [(f.name, f.default, f.metadata["help"]) for f in fields(cls)]

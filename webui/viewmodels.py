@@ -1,0 +1,122 @@
+"""Turning requests into search arguments, and search results into what pages show.
+
+Facets are data (as in Datasette): each value carries its label, count, whether it is
+selected and the URL that toggles it, built here on the server, so the templates and
+the JSON API show the same thing and the page works without JavaScript.
+"""
+from dataclasses import dataclass, field
+
+from flask import url_for
+from werkzeug.datastructures import MultiDict
+
+from indexer.schema import FACETS
+from indexer.search import MAX_PAGE
+from webui.labels import FACET_LABELS, facet_value_label
+
+SORTS = ("relevance", "date")
+
+
+@dataclass
+class SearchArgs:
+    """The whole state of a search, as read from (and written back to) the URL."""
+
+    q: str = ""
+    filters: dict = field(default_factory=dict)
+    sort: str = "relevance"
+    page: int = 1
+    page_size: int = 10
+
+    def to_params(self, **changes):
+        """URL parameters for this state with some parts changed."""
+        state = {"q": self.q, "sort": self.sort, "page": self.page, **changes}
+        params = MultiDict()
+        if state["q"]:
+            params.add("q", state["q"])
+        if state["sort"] != "relevance":
+            params.add("sort", state["sort"])
+        if state["page"] != 1:
+            params.add("page", state["page"])
+        for name, values in state.get("filters", self.filters).items():
+            for value in values:
+                params.add(name, value)
+        return params
+
+
+def _int(raw, default, low, high):
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        return default
+    return min(max(value, low), high)
+
+
+def read_search_args(args, default_size, max_size):
+    """SearchArgs from request arguments; out-of-range numbers are brought into range."""
+    filters = {}
+    for name in FACETS:
+        values = [v.strip() for v in args.getlist(name) if v.strip()]
+        if values:
+            filters[name] = sorted(set(values))
+    sort = args.get("sort", "relevance")
+    return SearchArgs(q=args.get("q", "").strip(), filters=filters,
+                      sort=sort if sort in SORTS else "relevance",
+                      page=_int(args.get("page"), 1, 1, MAX_PAGE),
+                      page_size=_int(args.get("size"), default_size, 1, max_size))
+
+
+def _toggled(filters, name, value):
+    values = set(filters.get(name, []))
+    values ^= {value}
+    out = {k: v for k, v in filters.items() if k != name}
+    if values:
+        out[name] = sorted(values)
+    return out
+
+
+def search_url(endpoint, args, **changes):
+    """The URL of `endpoint` with the search state, changed as asked."""
+    return url_for(endpoint, **args.to_params(**changes).to_dict(flat=False))
+
+
+def facet_view(result, args, events, limit, endpoint="search.search"):
+    """[{name, label, values: [{value, label, count, selected, toggle_url}], truncated}]"""
+    out = []
+    for name in FACETS:
+        values = []
+        for fv in result.facets.get(name, []):
+            values.append({
+                "value": fv.value, "label": facet_value_label(name, fv.value, events),
+                "count": fv.count, "selected": fv.selected,
+                "toggle_url": search_url(endpoint, args, page=1,
+                                         filters=_toggled(args.filters, name, fv.value)),
+            })
+        if values:
+            out.append({"name": name, "label": str(FACET_LABELS[name]), "values": values,
+                        "shown": values[:limit], "more": values[limit:],
+                        "truncated": len(values) > limit})
+    return out
+
+
+def chips(args, events, endpoint="search.search"):
+    """The selected filters, each with the URL that removes it."""
+    out = []
+    for name, values in args.filters.items():
+        for value in values:
+            out.append({"facet": str(FACET_LABELS[name]),
+                        "label": facet_value_label(name, value, events),
+                        "remove_url": search_url(endpoint, args, page=1,
+                                                 filters=_toggled(args.filters, name, value))})
+    return out
+
+
+def pagination(result, args, endpoint="search.search"):
+    """Previous/next and nearby page links."""
+    last = max(1, min(MAX_PAGE, (result.total - 1) // result.page_size + 1))
+    pages = sorted({1, last, *range(max(1, args.page - 2), min(last, args.page + 2) + 1)})
+    return {
+        "last": last,
+        "prev_url": search_url(endpoint, args, page=args.page - 1) if args.page > 1 else None,
+        "next_url": search_url(endpoint, args, page=args.page + 1) if args.page < last else None,
+        "pages": [{"number": n, "url": search_url(endpoint, args, page=n),
+                   "current": n == args.page} for n in pages],
+    }

@@ -1,0 +1,75 @@
+"""The JSON API: the same data as the pages, for scripts and other portals."""
+from flask import Blueprint, current_app, jsonify, request
+
+from indexer.errors import IndexerError, QueryError
+from repo.errors import NotFound
+from webui.services import repository, search_service
+from webui.viewmodels import read_search_args
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+class ApiError(Exception):
+    """An error answered as JSON: {"error": message} with a status code."""
+
+    def __init__(self, status, message):
+        super().__init__(message)
+        self.status = status
+
+
+@bp.errorhandler(ApiError)
+def _api_error(e):
+    return jsonify(error=str(e)), e.status
+
+
+@bp.get("/search")
+def search():
+    """Hits and facets, as `minamata search --json` prints them."""
+    cfg = current_app.config
+    for name in ("page", "size"):
+        raw = request.args.get(name)
+        if raw is not None and not raw.isdigit():
+            raise ApiError(400, f"{name} must be a whole number")
+    args = read_search_args(request.args, cfg["MINAMATA_PAGE_SIZE"],
+                            cfg["MINAMATA_MAX_PAGE_SIZE"])
+    try:
+        result = search_service().search(args.q, args.filters, args.sort, args.page,
+                                         args.page_size)
+    except QueryError as e:
+        raise ApiError(400, str(e)) from e
+    except IndexerError as e:
+        raise ApiError(503, str(e)) from e
+    return jsonify(result.to_dict())
+
+
+@bp.get("/documents/<doc_id>")
+def document(doc_id):
+    """One document's record."""
+    try:
+        return jsonify(repository().document(doc_id).to_dict())
+    except NotFound as e:
+        raise ApiError(404, str(e)) from e
+
+
+@bp.get("/events")
+def events():
+    """All events."""
+    return jsonify([e.to_dict() for e in repository().events()])
+
+
+@bp.get("/events/<event_id>")
+def event(event_id):
+    """One event, with its documents."""
+    repo = repository()
+    try:
+        data = repo.event(event_id).to_dict()
+    except NotFound as e:
+        raise ApiError(404, str(e)) from e
+    data["documents"] = [d.to_dict() for d in repo.documents(event_id)]
+    return jsonify(data)
+
+
+@bp.route("/<path:_rest>")
+def not_found(_rest):
+    """Unknown API paths answer JSON, not an HTML page."""
+    raise ApiError(404, "no such API endpoint")

@@ -1,0 +1,75 @@
+"""Event and document pages, and the stored PDFs."""
+from flask import Blueprint, abort, render_template, request, send_file
+from flask_babel import gettext as _
+
+from indexer.errors import IndexerError, QueryError
+from repo.errors import NotFound
+from webui.services import repository, search_service
+
+bp = Blueprint("browse", __name__)
+
+
+@bp.get("/events")
+def events():
+    """All events, like the Secretariat's listing, filterable by year and region."""
+    repo = repository()
+    all_events = repo.events()
+    year, region = request.args.get("year", ""), request.args.get("region", "")
+    shown = [e for e in all_events if (not year or e.year == year)
+             and (not region or e.region == region)]
+    docs = {e.id: repo.documents(e.id) for e in shown}
+    return render_template("events.html", events=shown, docs=docs, year=year, region=region,
+                           years=sorted({e.year for e in all_events}, reverse=True),
+                           regions=sorted({e.region for e in all_events}))
+
+
+@bp.get("/events/<event_id>")
+def event(event_id):
+    """One event: its metadata and its documents."""
+    repo = repository()
+    try:
+        ev = repo.event(event_id)
+    except NotFound:
+        abort(404, _("There is no event with this address."))
+    return render_template("event.html", event=ev, documents=repo.documents(event_id))
+
+
+@bp.get("/documents/<doc_id>")
+def document(doc_id):
+    """One document: metadata, where the current search found it, its siblings."""
+    repo = repository()
+    try:
+        doc = repo.document(doc_id)
+    except NotFound:
+        abort(404, _("There is no document with this address."))
+    ev = repo.event(doc.event_id)
+    q = request.args.get("q", "").strip()
+    found, similar = None, []
+    service = search_service()
+    try:
+        if q:
+            found = service.locate(q, doc_id)
+        similar = service.similar(doc_id)
+    except (QueryError, IndexerError):
+        pass
+    siblings = [d for d in repo.documents(doc.event_id) if d.id != doc.id]
+    titles = {d.id: d for d in repo.documents()}
+    return render_template("document.html", doc=doc, event=ev, q=q, found=found,
+                           siblings=siblings, similar=[titles[i] for i in similar if i in titles])
+
+
+@bp.get("/documents/<doc_id>/file")
+def document_file(doc_id):
+    """The PDF itself, shown by the browser's own viewer (append #page=N)."""
+    repo = repository()
+    try:
+        doc = repo.document(doc_id)
+    except NotFound:
+        abort(404, _("There is no document with this address."))
+    path = repo.pdf_path(doc)
+    if not path.is_file():
+        abort(404, _("The file of this document is missing."))
+    name = doc.original_name if doc.original_name.lower().endswith(".pdf") else f"{doc.id}.pdf"
+    download = request.args.get("download") == "1"
+    return send_file(path, mimetype="application/pdf", as_attachment=download,
+                     download_name=name, conditional=True, max_age=3600)

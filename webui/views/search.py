@@ -1,0 +1,41 @@
+"""The search page: one box, facets, hits with their pages, in the URL's state."""
+from flask import Blueprint, current_app, render_template, request
+from flask_babel import gettext as _
+
+from indexer.errors import IndexerError, QueryError
+from webui.services import repository, search_service
+from webui.viewmodels import chips, facet_view, pagination, read_search_args, search_url
+
+bp = Blueprint("search", __name__)
+
+EXAMPLES = ("mercury emissions coal", '"interim storage"', "comercio de mercurio",
+            "déchets de mercure", "emiss*", "type:report customs")
+
+
+@bp.get("/")
+def search():
+    """Search (or browse, with no query) the documents."""
+    cfg = current_app.config
+    args = read_search_args(request.args, cfg["MINAMATA_PAGE_SIZE"],
+                            cfg["MINAMATA_MAX_PAGE_SIZE"])
+    events = {e.id: e for e in repository().events()}
+    error, result = None, None
+    try:
+        result = search_service().search(args.q, args.filters, args.sort, args.page,
+                                         args.page_size)
+    except QueryError as e:
+        error = str(e)
+    except IndexerError as e:
+        error = _("The search index is not available: %(reason)s", reason=str(e))
+    context = dict(args=args, result=result, error=error, events=events, examples=EXAMPLES)
+    if result is not None:
+        context.update(
+            facets=facet_view(result, args, events, cfg["MINAMATA_FACET_LIMIT"]),
+            chips=chips(args, events), pager=pagination(result, args),
+            suggestion_url=search_url("search.search", args, q=result.suggestion, page=1)
+            if result.suggestion else None,
+            sort_urls={s: search_url("search.search", args, sort=s, page=1)
+                       for s in ("relevance", "date")},
+            first=(args.page - 1) * args.page_size + 1)
+    status = 400 if error and result is None and args.q else 200
+    return render_template("search.html", **context), status
