@@ -15,7 +15,14 @@ class PdfRefused(InvalidInput):
 
 
 class QueryError(IndexerError):
-    """A search query could not be accepted; the message is fit to show a user."""
+    """A search query could not be accepted; the message is fit to show a user.
+
+    `code` and `params` let an interface say the same thing in its own language."""
+
+    def __init__(self, message, code="invalid", **params):
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 class IndexUnavailable(IndexerError):

@@ -25,7 +25,7 @@ def parse_query(text, schema):
     text = (text or "").strip()
     if len(text.encode("utf-8")) > MAX_QUERY_BYTES:
         raise QueryError(f"the query is too long ({len(text)} characters); "
-                         f"the limit is {MAX_QUERY_BYTES} bytes")
+                         f"the limit is {MAX_QUERY_BYTES} bytes", "too_long", limit=MAX_QUERY_BYTES)
     if not text:
         return wq.Every()
     _refuse_inner_wildcards(text)
@@ -33,7 +33,7 @@ def parse_query(text, schema):
     try:
         q = parser.parse(text)
     except Exception as e:  # the parser's own errors have no common base class
-        raise QueryError(f"the query could not be understood ({e})") from e
+        raise QueryError(f"the query could not be understood ({e})", "unparseable") from e
     _refuse_expensive(q)
     return _phrases_where_positions(q, schema).normalize()
 
@@ -59,17 +59,19 @@ def _refuse_inner_wildcards(text):
     # Whoosh would quietly drop a leading `*` and search for the rest; say no instead.
     if _BAD_WILDCARD.search(_OUTSIDE_QUOTES.sub(" ", text)):
         raise QueryError("wildcards are only allowed at the end of a word, after at least "
-                         f"{MIN_PREFIX} letters (e.g. emiss*)")
+                         f"{MIN_PREFIX} letters (e.g. emiss*)", "wildcard", n=MIN_PREFIX)
 
 
 def _refuse_expensive(q):
     for leaf in _leaves(q):
         if isinstance(leaf, wq.Prefix) and len(leaf.text) < MIN_PREFIX:
             raise QueryError(f"'{leaf.text}*': a prefix search needs at least "
-                             f"{MIN_PREFIX} letters before the *")
+                             f"{MIN_PREFIX} letters before the *", "short_prefix",
+                             prefix=leaf.text, n=MIN_PREFIX)
         if isinstance(leaf, (wq.Wildcard, wq.Regex, wq.FuzzyTerm)) and \
                 not isinstance(leaf, wq.Prefix):
-            raise QueryError("wildcards are only allowed at the end of a word (prefix*)")
+            raise QueryError("wildcards are only allowed at the end of a word (prefix*)",
+                             "wildcard", n=MIN_PREFIX)
 
 
 def _phrases_where_positions(q, schema):

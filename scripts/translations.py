@@ -117,6 +117,10 @@ T = {  # English: (French, Spanish)
     "There is no document with this address.": ("Il n'y a pas de document à cette adresse.", "No hay ningún documento en esta dirección."),
     "The file of this document is missing.": ("Le fichier de ce document est manquant.", "Falta el archivo de este documento."),
     "The search index is not available: %(reason)s": ("L'index de recherche n'est pas disponible : %(reason)s", "El índice de búsqueda no está disponible: %(reason)s"),
+    "The query is too long: the limit is %(limit)s characters.": ("La requête est trop longue : la limite est de %(limit)s caractères.", "La consulta es demasiado larga: el límite es de %(limit)s caracteres."),
+    "A * may only end a word, after at least %(n)s letters (for example emiss*).": ("Un * ne peut que terminer un mot, après au moins %(n)s lettres (par exemple émiss*).", "Un * solo puede terminar una palabra, tras al menos %(n)s letras (por ejemplo emis*)."),
+    "“%(prefix)s*”: a word search with * needs at least %(n)s letters before the *.": ("« %(prefix)s* » : une recherche avec * demande au moins %(n)s lettres avant le *.", "«%(prefix)s*»: una búsqueda con * necesita al menos %(n)s letras antes del *."),
+    "The query could not be understood; check its quotes and parentheses.": ("La requête n'a pas pu être comprise ; vérifiez ses guillemets et parenthèses.", "No se pudo entender la consulta; revise sus comillas y paréntesis."),
 }
 
 

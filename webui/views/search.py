@@ -12,6 +12,20 @@ EXAMPLES = ("mercury emissions coal", '"interim storage"', "comercio de mercurio
             "déchets de mercure", "emiss*", "type:report customs")
 
 
+def query_error_message(e):
+    """A QueryError said in the interface language."""
+    messages = {
+        "too_long": _("The query is too long: the limit is %(limit)s characters.", **e.params),
+        "wildcard": _("A * may only end a word, after at least %(n)s letters (for example "
+                      "emiss*).", **e.params),
+        "short_prefix": _("“%(prefix)s*”: a word search with * needs at least %(n)s letters "
+                          "before the *.", **e.params),
+        "unparseable": _("The query could not be understood; check its quotes and "
+                         "parentheses."),
+    } if e.params or e.code == "unparseable" else {}
+    return messages.get(e.code, str(e))
+
+
 @bp.get("/")
 def search():
     """Search (or browse, with no query) the documents."""
@@ -24,7 +38,7 @@ def search():
         result = search_service().search(args.q, args.filters, args.sort, args.page,
                                          args.page_size)
     except QueryError as e:
-        error = str(e)
+        error = query_error_message(e)
     except IndexerError as e:
         error = _("The search index is not available: %(reason)s", reason=str(e))
     context = dict(args=args, result=result, error=error, events=events, examples=EXAMPLES)
