@@ -13,17 +13,22 @@ EXAMPLES = ("mercury emissions coal", '"interim storage"', "comercio de mercurio
 
 
 def query_error_message(e):
-    """A QueryError said in the interface language."""
+    """A QueryError said in the interface language (English text if the code is new)."""
+    p = e.params
     messages = {
-        "too_long": _("The query is too long: the limit is %(limit)s characters.", **e.params),
-        "wildcard": _("A * may only end a word, after at least %(n)s letters (for example "
-                      "emiss*).", **e.params),
-        "short_prefix": _("“%(prefix)s*”: a word search with * needs at least %(n)s letters "
-                          "before the *.", **e.params),
-        "unparseable": _("The query could not be understood; check its quotes and "
-                         "parentheses."),
-    } if e.params or e.code == "unparseable" else {}
-    return messages.get(e.code, str(e))
+        "too_long": lambda: _("The query is too long: the limit is %(limit)s characters.",
+                              limit=p["limit"]),
+        "wildcard": lambda: _("A * may only end a word, after at least %(n)s letters (for "
+                              "example emiss*).", n=p["n"]),
+        "short_prefix": lambda: _("“%(prefix)s*”: a word search with * needs at least "
+                                  "%(n)s letters before the *.", prefix=p["prefix"], n=p["n"]),
+        "unparseable": lambda: _("The query could not be understood; check its quotes and "
+                                 "parentheses."),
+    }
+    try:
+        return messages[e.code]()
+    except KeyError:
+        return str(e)
 
 
 @bp.get("/")

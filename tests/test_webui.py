@@ -1,0 +1,170 @@
+"""Flask test-client tests of every page and API route, including bad parameters."""
+import re
+import shutil
+
+import pytest
+
+from indexer.ingest import Indexer
+from repo.settings import Settings
+from webui import create_app
+from webui.settings import WebSettings
+
+
+@pytest.fixture(scope="module")
+def data(corpus_dir, tmp_path_factory):
+    """A copy of the indexed corpus plus a document with HTML in its title and text."""
+    from tests.conftest import make_pdf
+    d = tmp_path_factory.mktemp("web") / "data"
+    shutil.copytree(corpus_dir, d)
+    pdf = make_pdf(d.parent / "script.pdf",
+                   ["Hostile <script>alert('x')</script> quicksilver text here."])
+    ix = Indexer(Settings.from_env(environ={}, data_dir=d, workers=1))
+    ix.add(pdf, "2019-hanoi-coal", "other", title="<script>alert(1)</script> Quicksilver")
+    ix.close()
+    return d
+
+
+@pytest.fixture(scope="module")
+def app(data):
+    return create_app(WebSettings(store=Settings.from_env(environ={}, data_dir=data),
+                                  testing=True))
+
+
+@pytest.fixture
+def client(app):
+    """A fresh client (no language cookie) for each test."""
+    return app.test_client()
+
+
+def text(response):
+    return re.sub(r"\s+", " ", response.get_data(as_text=True))
+
+
+def test_search_page_shows_hits_pages_and_facets(client):
+    r = client.get("/?q=sorbent+trap")
+    body = text(r)
+    assert r.status_code == 200 and '<html lang="en">' in body
+    assert "Report of the Asia-Pacific regional workshop" in body
+    assert re.search(r'href="/documents/hanoi-report/file#page=\d+"', body)
+    assert "<mark>sorbent</mark>" in body and 'value="sorbent trap"' in body
+    assert "Document type" in body and "Report" in body
+
+
+def test_facet_values_toggle_and_chips_remove(client):
+    body = text(client.get("/?q=mercury&language=es"))
+    assert 'name="language" value="es" checked' in body
+    assert re.search(r'href="/\?q=mercury"[^>]*aria-label="Remove filter Language: Spanish"', body)
+    # The unselected value's toggle adds it (OR within the facet).
+    assert re.search(r'data-toggle-url="/\?q=mercury&amp;language=en&amp;language=es"', body)
+
+
+def test_empty_query_browses_and_empty_result_shows_examples(client):
+    assert "documents" in text(client.get("/"))
+    body = text(client.get("/?q=zzzqqqxxx"))
+    assert "No documents found" in body and "Examples:" in body
+
+
+def test_did_you_mean(client):
+    body = text(client.get("/?q=mercruy"))
+    assert 'Did you mean <a href="/?q=mercury">mercury</a>' in body
+
+
+def test_bad_query_is_a_message_in_the_page(client):
+    r = client.get("/?q=*ury")
+    assert r.status_code == 400 and 'role="alert"' in text(r)
+    assert "A * may only end a word" in text(r) and "Traceback" not in text(r)
+    r = client.get("/?q=" + "a" * 2000)
+    assert "too long" in text(r)
+
+
+def test_paging_parameters_are_bounded(client):
+    assert client.get("/?q=coal&page=abc&size=-4").status_code == 200
+    assert client.get("/?q=coal&page=99999999&size=10000").status_code == 200
+    api = client.get("/api/search?q=coal&size=10000").get_json()
+    assert api["page_size"] == 50
+
+
+def test_html_in_titles_and_text_is_escaped(client):
+    body = client.get("/?q=quicksilver").get_data(as_text=True)
+    assert "<script>alert" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Quicksilver" in body
+    assert "&lt;script&gt;alert(&#39;x&#39;)" in body or "&lt;script&gt;alert(&#x27;x" in body
+
+
+def test_security_headers(client):
+    r = client.get("/")
+    csp = r.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_interface_language_from_browser_switch_and_cookie(client):
+    fr = client.get("/?q=charbon", headers={"Accept-Language": "fr-CH, fr;q=0.9"})
+    assert '<html lang="fr">' in text(fr) and "Affiner les résultats" in text(fr)
+    es = client.get("/?lang=es")
+    assert "Afinar los resultados" in text(es) and "lang=es" in es.headers["Set-Cookie"]
+    again = client.get("/events")                  # the cookie remembers Spanish
+    assert '<html lang="es">' in text(again) and "Talleres y reuniones" in text(again)
+
+
+def test_dates_and_countries_follow_the_interface_language(client):
+    body = text(client.get("/events/2019-la-paz-trade?lang=fr"))
+    assert "8 octobre 2019" in body and "Bolivie" in body
+
+
+def test_events_page_filters(client):
+    body = text(client.get("/events?region=latin-america-caribbean"))
+    assert "La Paz" in body and "Osaka" not in body
+    assert "Hanoi" not in text(client.get("/events?year=2018"))
+
+
+def test_event_and_document_pages(client):
+    body = text(client.get("/events/2019-hanoi-coal"))
+    assert "European Union" in body and "Indonesia" in body and "hanoi-report" in body
+    doc = text(client.get("/documents/hanoi-report?q=sorbent"))
+    assert "Where “sorbent” is in this document" in doc and "#page=" in doc
+    assert "Other documents of this event" in doc and "More like this" in doc
+    assert "English only" in doc
+
+
+def test_pdf_is_served_inline_and_for_download(client):
+    r = client.get("/documents/hanoi-report/file")
+    assert r.status_code == 200 and r.mimetype == "application/pdf"
+    assert r.data.startswith(b"%PDF-") and "inline" in r.headers["Content-Disposition"]
+    r = client.get("/documents/hanoi-report/file?download=1")
+    assert "attachment" in r.headers["Content-Disposition"]
+
+
+@pytest.mark.parametrize("url", ["/nope", "/events/nope", "/documents/nope",
+                                 "/documents/nope/file"])
+def test_friendly_404_in_the_users_language(client, url):
+    r = client.get(url, headers={"Accept-Language": "es"})
+    assert r.status_code == 404 and "Página no encontrada" in text(r)
+    assert "Traceback" not in text(r)
+
+
+def test_api_search_is_the_cli_json(client):
+    data = client.get("/api/search?q=coal&type=report").get_json()
+    assert data["filters"] == {"type": ["report"]} and data["total"] >= 1
+    assert {"id", "title", "event", "type", "languages", "pages", "snippet"} <= set(data["hits"][0])
+    assert set(data["facets"]) == {"event", "year", "country", "region", "type", "language",
+                                   "topic"}
+
+
+def test_api_documents_and_events(client):
+    assert client.get("/api/documents/hanoi-report").get_json()["page_count"] == 11
+    events = client.get("/api/events").get_json()
+    assert [e["id"] for e in events] == ["2019-hanoi-coal", "2019-la-paz-trade",
+                                         "2019-osaka-waste"]
+    one = client.get("/api/events/2019-osaka-waste").get_json()
+    assert [d["id"] for d in one["documents"]] == ["osaka-chair-summary", "osaka-pres-japan"]
+
+
+@pytest.mark.parametrize("url, status", [("/api/search?q=*ury", 400),
+                                         ("/api/search?page=x", 400),
+                                         ("/api/documents/nope", 404),
+                                         ("/api/events/nope", 404), ("/api/nothing", 404)])
+def test_api_errors_are_json(client, url, status):
+    r = client.get(url)
+    assert r.status_code == status and r.is_json and r.get_json()["error"]
