@@ -91,5 +91,6 @@ def build(root, docs=2000, pages=10, events=50, procs=2):
                           "language": lang, "file": file})
     with Pool(procs) as pool:
         pool.map(_make, jobs, chunksize=20)
-    manifest.write_text(json.dumps({"events": event_list, "documents": documents}))
+    manifest.write_text(json.dumps({"collection": "bench", "events": event_list,
+                                    "documents": documents}))
     return manifest

@@ -103,7 +103,7 @@ class Indexer:
                 report.events_changed.append(event.id)
         wanted = {d.id: d for d in manifest.documents}
         for doc in self.repo.documents():
-            if doc.origin == "manifest" and doc.id not in wanted:
+            if doc.origin == manifest.origin and doc.id not in wanted:
                 self.repo.remove_document(doc.id)
                 report.removed.append(doc.id)
         todo = self._manifest_changes(manifest.documents, report)
@@ -112,7 +112,7 @@ class Indexer:
         with (IndexSession(self.index) if index_as_stored and todo else nullcontext()) as session:
             for doc_id, result in self.pool.run(items):
                 spec, sha = by_id[doc_id]
-                doc = self._store_manifest_doc(spec, sha, result, report)
+                doc = self._store_manifest_doc(spec, sha, result, report, manifest.origin)
                 if doc is not None and session is not None:
                     session.add(self.repo, doc)
                 if progress:
@@ -136,7 +136,7 @@ class Indexer:
                 report.updated.append(spec.id)
         return todo
 
-    def _store_manifest_doc(self, spec, sha, result, report):
+    def _store_manifest_doc(self, spec, sha, result, report, origin):
         if isinstance(result, Exception):
             report.refused.append((spec.id, str(result)))
             return None
@@ -145,7 +145,7 @@ class Indexer:
                        page_count=result["page_count"], declared_language=spec.language,
                        detected_languages=result["languages"],
                        text_status=result["text_status"], source_note=spec.note,
-                       added_by="manifest", origin="manifest")
+                       added_by="manifest", origin=origin)
         try:
             if self.repo.has_document(spec.id):
                 self.repo.replace_document(doc, spec.file, result)

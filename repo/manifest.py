@@ -33,10 +33,20 @@ class ManifestDocument:
 
 @dataclass
 class Manifest:
-    """The events and documents of a manifest file."""
+    """The events and documents of a manifest file.
+
+    `collection` names the set of documents the manifest owns: loading it removes only
+    documents of the same collection that it no longer lists, never those of another
+    manifest or those added by hand."""
 
     events: list
     documents: list
+    collection: str = "documents"
+
+    @property
+    def origin(self):
+        """The `origin` recorded on the documents this manifest adds."""
+        return f"manifest:{self.collection}"
 
 
 def load_manifest(path):
@@ -51,7 +61,10 @@ def load_manifest(path):
     docs = [_document(entry, i, path.parent, ids) for i, entry in enumerate(data.get("documents", []))]
     _unique([e.id for e in events], "event")
     _unique([d.id for d in docs], "document")
-    return Manifest(events, docs)
+    collection = data.get("collection", "documents")
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", str(collection)):
+        raise ManifestError(f"collection {collection!r}: use lower-case letters, digits, hyphens")
+    return Manifest(events, docs, collection)
 
 
 def _event(entry, i):

@@ -1,6 +1,7 @@
 """The command line end to end, in subprocesses, on a private data directory."""
 import json
 import os
+import shutil
 
 import pytest
 
@@ -168,3 +169,22 @@ def test_second_writer_is_told_clearly(data, samples):
                          "2019-hanoi-coal", "--type", "report", check=False)
     assert result.returncode == 1 and "another process (pid 4242)" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_another_manifest_leaves_this_ones_documents_alone(data, tmp_path, samples):
+    other = tmp_path / "other"
+    other.mkdir()
+    shutil.copy(samples / "good.pdf", other / "good.pdf")
+    (other / "manifest.json").write_text(json.dumps({
+        "collection": "other",
+        "events": [{"id": "2024-other", "titles": {"en": "Other"}, "city": "Nairobi",
+                    "country": "KE", "region": "africa", "start": "2024-02-01",
+                    "end": "2024-02-02"}],
+        "documents": [{"id": "other-1", "event": "2024-other", "type": "report",
+                       "title": "Other report", "file": "good.pdf"}]}))
+    out = run_cli("--data", str(data), "index", "--manifest", str(other / "manifest.json")).stdout
+    assert "1 added" in out and "removed" in out and "0 removed" in out.splitlines()[-1]
+    again = run_cli("--data", str(data), "index", "--manifest", str(MANIFEST)).stdout
+    assert "0 removed" in again.splitlines()[-1]
+    events = json.loads(run_cli("--data", str(data), "events", "--json").stdout)
+    assert len(events) == 4

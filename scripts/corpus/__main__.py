@@ -127,7 +127,7 @@ def main(out=Path("documents")):
         build(str(target))
         docs.append({"id": doc_id, "event": event, "type": kind, "title": title,
                      "language": lang, "note": note, "file": file})
-    manifest = {"events": EVENTS, "documents": docs}
+    manifest = {"collection": "minamata-samples", "events": EVENTS, "documents": docs}
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
                                        encoding="utf-8")
     print(f"wrote {len(docs)} PDFs and manifest.json to {out}")
