@@ -168,3 +168,22 @@ def test_api_documents_and_events(client):
 def test_api_errors_are_json(client, url, status):
     r = client.get(url)
     assert r.status_code == status and r.is_json and r.get_json()["error"]
+
+
+def test_server_error_is_a_friendly_page_without_a_trace(data):
+    app = create_app(WebSettings(store=Settings.from_env(environ={}, data_dir=data)))
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    r = app.test_client().get("/boom", headers={"Accept-Language": "fr"})
+    assert r.status_code == 500 and "Une erreur s'est produite" in text(r)
+    assert "secret internals" not in text(r) and "Traceback" not in text(r)
+    api = app.test_client().get("/api/events/..%2f..%2fetc")
+    assert api.status_code == 404 and api.is_json
+
+
+def test_spanish_event_titles_when_the_manifest_has_them(client):
+    body = text(client.get("/events?lang=es"))
+    assert "Taller regional de Asia y el Pacífico" in body and "Bolivia" in body

@@ -36,7 +36,12 @@ def country_name(code):
     country = pycountry.countries.get(alpha_2=(code or "").upper())
     if country is None:
         return code
-    return _iso_translation("iso3166-1", _ui()).gettext(country.name)
+    # The ISO name, as the UN writes it ("Viet Nam"), unless it is an inverted official
+    # form ("Bolivia, Plurinational State of"): then the common name ("Bolivia").
+    name = country.name
+    if "," in name:
+        name = getattr(country, "common_name", None) or name
+    return _iso_translation("iso3166-1", _ui()).gettext(name)
 
 
 def language_name(code):

@@ -13,7 +13,9 @@ EVENTS = [
             "en": "Asia-Pacific regional workshop on reducing mercury emissions from coal "
                   "combustion",
             "fr": "Atelier régional Asie-Pacifique sur la réduction des émissions de mercure "
-                  "provenant de la combustion du charbon"},
+                  "provenant de la combustion du charbon",
+            "es": "Taller regional de Asia y el Pacífico sobre la reducción de las emisiones "
+                  "de mercurio procedentes de la combustión del carbón"},
         "city": "Hanoi", "country": "VN", "region": "asia-pacific",
         "start": "2019-10-31", "end": "2019-11-01",
         "organisers": ["Secretariat of the Minamata Convention on Mercury",
@@ -40,7 +42,9 @@ EVENTS = [
             "en": "Knowledge-sharing workshop on mercury trade between Bolivia, Colombia, "
                   "Ecuador, Mexico, Panama and Peru",
             "fr": "Atelier de partage des connaissances entre la Bolivie, la Colombie, "
-                  "l'Équateur, le Mexique, Panama et le Pérou sur le commerce du mercure"},
+                  "l'Équateur, le Mexique, Panama et le Pérou sur le commerce du mercure",
+            "es": "Taller de intercambio de conocimientos entre Bolivia, Colombia, el Ecuador, "
+                  "México, Panamá y el Perú sobre el comercio de mercurio"},
         "city": "La Paz", "country": "BO", "region": "latin-america-caribbean",
         "start": "2019-10-08", "end": "2019-10-10",
         "organisers": ["Secretariat of the Minamata Convention on Mercury"],
@@ -59,7 +63,8 @@ EVENTS = [
         "id": "2019-osaka-waste",
         "titles": {
             "en": "Workshop on synergies in mercury waste management",
-            "fr": "Atelier sur les synergies dans la gestion des déchets de mercure"},
+            "fr": "Atelier sur les synergies dans la gestion des déchets de mercure",
+            "es": "Taller sobre sinergias en la gestión de los desechos de mercurio"},
         "city": "Osaka", "country": "JP", "region": "asia-pacific",
         "start": "2019-05-30", "end": "2019-05-31",
         "organisers": ["Ministry of the Environment of Japan",
