@@ -36,6 +36,18 @@ def _free_port():
         return s.getsockname()[1]
 
 
+def _wait_for(port, seconds=30):
+    import socket
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"the server did not listen on port {port} within {seconds} s")
+
+
 def _client(port, deadline, budget, lock, times, errors):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     rng = random.Random(threading.get_ident())
@@ -69,13 +81,14 @@ def main():
     args = ap.parse_args()
     port = _free_port()
     cmd = [sys.executable, "-m", "minamata.cli", "--data", args.data, "serve", "--port",
-           str(port), "--threads", str(args.clients)]
+           str(port), "--threads", "4"]
     server = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                               text=True)
     try:
         for line in server.stdout:                      # wait until it serves
             if "Serving" in line:
                 break
+        _wait_for(port)
         warm = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         for params in QUERIES:
             warm.request("GET", "/?" + urlencode(params))

@@ -139,6 +139,7 @@ def sync(repo, store, progress=None):
     todo = report.updated + report.added
     if report.removed or todo:
         _write(ix, repo, [want[i] for i in todo], report.removed + report.updated, progress)
+    compact(ix)
     report.seconds = time.monotonic() - started
     return report
 
@@ -157,6 +158,16 @@ def rebuild(repo, store, progress=None, procs=1):
     report = SyncReport(added=[d.id for d in repo.documents()], rebuilt=True)
     report.seconds = time.monotonic() - started
     return report
+
+
+def compact(pair, waste=0.25):
+    """Merge an index's segments when deleted entries exceed `waste` of the live ones.
+
+    Whoosh only marks replaced entries deleted; every search then steps over them. After a
+    mass change (a collection reloaded) that would slow searches down for good."""
+    for ix in (pair.docs, pair.pages):
+        if ix.doc_count_all() > (1 + waste) * max(1, ix.doc_count()):
+            ix.optimize()
 
 
 class IndexSession:

@@ -6,6 +6,7 @@ OR and the other values of a facet stay visible after one is chosen.
 """
 import re
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 
 from whoosh import sorting
@@ -79,6 +80,7 @@ class SearchService:
         self.time_limit = time_limit
         self._dir = None
         self._searchers = None
+        self._facet_values = None
 
     def close(self):
         """Close the open searchers."""
@@ -93,7 +95,7 @@ class SearchService:
         _check_paging(sort, page, page_size)
         searcher, pages = self._current()
         q = parse_query(query, searcher.schema)
-        run = _Run(searcher, pages, q, filters, self.time_limit)
+        run = _Run(searcher, pages, q, filters, self.time_limit, self._facet_values)
         hits, total = run.hits(sort, page, page_size)
         facets = run.facets()
         suggestion = None
@@ -131,8 +133,10 @@ class SearchService:
             pair = self.store.open()
             self._dir = path
             self._searchers = (pair.docs.searcher(), pair.pages.searcher())
+            self._facet_values = FacetValues(self._searchers[0])
         elif not all(s.up_to_date() for s in self._searchers):
             self._searchers = tuple(s.refresh() for s in self._searchers)
+            self._facet_values = FacetValues(self._searchers[0])
         return self._searchers
 
     def _suggest(self, searcher, query, filters):
@@ -182,7 +186,7 @@ class DeadlineCollector(FilterCollector):
 class _Run:
     """One query with its filters against one searcher."""
 
-    def __init__(self, searcher, page_searcher, q, filters, time_limit):
+    def __init__(self, searcher, page_searcher, q, filters, time_limit, facet_values=None):
         self.s = searcher
         self.p = page_searcher
         self.q = q
@@ -190,6 +194,7 @@ class _Run:
         self.time_limit = time_limit
         self.partial = False
         self._counted = {}
+        self.facet_values = facet_values
 
     def _collect(self, filter_q, q=None, searcher=None, **kwargs):
         # The filter goes into the query itself (And), not into a filtering collector:
@@ -215,9 +220,9 @@ class _Run:
         if isinstance(self.q, Every) and sortedby is None:
             sortedby = sorting.FieldFacet("date", reverse=True)   # browsing: newest first
         plain = [f for f in FACETS if f not in self.filters]
-        results = self._collect(self._filter(), limit=page * page_size, sortedby=sortedby,
-                                groupedby=_groups(plain), maptype=sorting.Count)
-        self._counted = {n: results.groups(n) for n in plain}
+        # limit=None keeps every matching docnum, which the facet counts below reuse.
+        results = self._collect(self._filter(), limit=None, sortedby=sortedby)
+        self._counted = self.facet_values.count(plain, results.docs())
         found = results[(page - 1) * page_size: page * page_size]
         where = self._pages([h["doc_id"] for h in found])
         return [self._hit(h, where.get(h["doc_id"], ([], ""))) for h in found], len(results)
@@ -231,9 +236,8 @@ class _Run:
         """{facet: [FacetValue]}, each counted without its own filter (call after hits)."""
         out = dict(self._counted)
         for name in self.filters:
-            results = self._collect(self._filter(leave_out=name), limit=1,
-                                    groupedby=_groups([name]), maptype=sorting.Count)
-            out[name] = results.groups(name)
+            results = self._collect(self._filter(leave_out=name), limit=None, scored=False)
+            out.update(self.facet_values.count([name], results.docs()))
         return {name: self._values(name, out.get(name, {})) for name in FACETS}
 
     def _values(self, name, counts):
@@ -283,9 +287,35 @@ class _Run:
                    text_status=shown.get("text_status", "ok"))
 
 
-def _groups(names):
-    """Whoosh facets for counting documents per value of each named facet."""
-    return {n: sorting.FieldFacet(n, allow_overlap=n in MULTI_VALUED) for n in names} or None
+class FacetValues:
+    """The facet values of every document of one searcher, read once, for fast counting.
+
+    Whoosh's grouping calls back into Python for every matching document and facet; with
+    the values at hand as lists, counting the matches is one tight loop per facet."""
+
+    def __init__(self, searcher):
+        self.searcher = searcher
+        self.by_facet = {}
+
+    def _values(self, name):
+        if name not in self.by_facet:
+            per_doc = [()] * self.searcher.doc_count_all()
+            for term in self.searcher.lexicon(name):
+                text = term.decode("utf-8") if isinstance(term, bytes) else term
+                for docnum in self.searcher.postings(name, text).all_ids():
+                    per_doc[docnum] = per_doc[docnum] + (text,)
+            self.by_facet[name] = per_doc
+        return self.by_facet[name]
+
+    def count(self, names, docnums):
+        """{facet: {value: number of `docnums` having it}} for each named facet."""
+        out = {}
+        for name in names:
+            per_doc, counts = self._values(name), Counter()
+            for docnum in docnums:
+                counts.update(per_doc[docnum])
+            out[name] = dict(counts)
+        return out
 
 
 def _scope(q, filter_q):

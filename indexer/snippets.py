@@ -6,6 +6,8 @@ The result is HTML-safe: every character of the page text is escaped, and only o
 import re
 from html import escape
 
+from indexer.analysis import fold
+
 WINDOW = 240
 LEAD = 40
 _WORD = re.compile(r"\w+")
@@ -20,6 +22,9 @@ class WordMatcher:
         self.terms = terms
         self.prefixes = prefixes
         self.cache = {}
+        # Stemming only trims endings: a word whose first letters match no query term's
+        # cannot match, and most words of a page are ruled out without any analysis.
+        self.heads = {text[:3] for _, text in terms | prefixes}
 
     def matches(self, word):
         """Whether `word` is (or analyses to) one of the query's terms or prefixes."""
@@ -29,6 +34,8 @@ class WordMatcher:
         return self.cache[key]
 
     def _matches(self, word):
+        if fold(word)[:3] not in self.heads:
+            return False
         for field, analyzer in self.analyzers.items():
             for token in analyzer(word, mode="query"):
                 if (field, token.text) in self.terms:

@@ -10,7 +10,7 @@ from indexer.errors import IndexerError
 from indexer.ingest import Indexer
 from indexer.schema import FACETS
 from indexer.search import SearchService
-from repo.errors import RepoError
+from repo.errors import LockHeld, RepoError
 from repo.models import DOCUMENT_TYPES
 from repo.settings import Settings
 
@@ -78,7 +78,9 @@ def _parser():
                        "the web UI")
     c.add_argument("--host", default="127.0.0.1")
     c.add_argument("--port", type=int, default=8000)
-    c.add_argument("--threads", type=int, default=8)
+    c.add_argument("--workers", type=int, default=2,
+                   help="server processes (default 2: one per core)")
+    c.add_argument("--threads", type=int, default=4, help="threads per process")
     c.add_argument("--no-manifest", action="store_true", help="do not load any manifest")
     c.set_defaults(run=cmd_serve)
 
@@ -167,20 +169,24 @@ def cmd_check(args, settings):
 
 
 def cmd_serve(args, settings):
-    """Index what changed, then serve the web UI with waitress (a production server)."""
-    import waitress
+    """Index what changed, then serve the web UI with gunicorn (a production server)."""
+    from minamata.server import serve
     from webui import create_app
     from webui.settings import WebSettings
     args.rebuild, args.manifest = False, None
-    code = cmd_index(args, settings)
+    try:
+        code = cmd_index(args, settings)
+    except LockHeld as e:
+        # Another writer is at work; it will bring the index up to date. Serve meanwhile.
+        print(f"minamata: not updating the index now: {e}", file=sys.stderr)
+        code = 0
     if code:
         print("minamata: some documents were refused (see above); serving the rest",
               file=sys.stderr)
-    app = create_app(WebSettings(store=settings))
     print(f"Serving the Minamata documents on http://{args.host}:{args.port}/ "
           "(Ctrl+C to stop)", flush=True)
-    waitress.serve(app, host=args.host, port=args.port, threads=args.threads,
-                   ident="minamata")
+    serve(lambda: create_app(WebSettings(store=settings)), args.host, args.port,
+          args.workers, args.threads)
 
 
 def cmd_settings(args, settings):
