@@ -84,6 +84,23 @@ def _parser():
     c.add_argument("--no-manifest", action="store_true", help="do not load any manifest")
     c.set_defaults(run=cmd_serve)
 
+    c = sub.add_parser("user", help="manage Secretariat staff accounts")
+    users = c.add_subparsers(required=True, metavar="ACTION")
+    u = users.add_parser("add", help="create an account (password read from the terminal, "
+                         "or from standard input)")
+    u.add_argument("name")
+    u.add_argument("--role", required=True, choices=("editor", "admin"))
+    u.set_defaults(run=cmd_user_add)
+    u = users.add_parser("list", help="list the accounts")
+    u.set_defaults(run=cmd_user_list)
+    for action, helptext in (("disable", "stop an account from signing in"),
+                             ("enable", "let a disabled account sign in again"),
+                             ("password", "set a new password"),
+                             ("token", "print a new API token (the old one stops working)")):
+        u = users.add_parser(action, help=helptext)
+        u.add_argument("name")
+        u.set_defaults(run=cmd_user_change, action=action)
+
     c = sub.add_parser("settings", help="list the settings and their current values")
     c.set_defaults(run=cmd_settings)
     return p
@@ -187,6 +204,52 @@ def cmd_serve(args, settings):
           "(Ctrl+C to stop)", flush=True)
     serve(lambda: create_app(WebSettings(store=settings)), args.host, args.port,
           args.workers, args.threads)
+
+
+def _read_password(prompt="Password: "):
+    """A new password, typed twice on a terminal, or the first line of standard input."""
+    if sys.stdin.isatty():
+        import getpass
+        first = getpass.getpass(prompt)
+        if getpass.getpass("Again: ") != first:
+            raise ValueError("the two passwords differ")
+        return first
+    return sys.stdin.readline().rstrip("\n")
+
+
+def cmd_user_add(args, settings):
+    """Create a staff account."""
+    repo = Indexer(settings).repo
+    password = _read_password()
+    with repo.writing():
+        user = repo.accounts.add(args.name, password, args.role)
+        with repo.catalog.transaction():
+            repo.audit.record("cli", "user_add", user.name, after={"role": user.role})
+    print(f"{user.name}\t{user.role}")
+
+
+def cmd_user_list(args, settings):
+    """List the staff accounts."""
+    for user in Indexer(settings).repo.accounts.list():
+        state = "disabled" if user.disabled else "active"
+        print(f"{user.name}\t{user.role}\t{state}\tsince {user.created_at}")
+
+
+def cmd_user_change(args, settings):
+    """Disable, enable, set a password or issue a token."""
+    repo = Indexer(settings).repo
+    accounts = repo.accounts
+    accounts.get(args.name)
+    password = _read_password("New password: ") if args.action == "password" else None
+    with repo.writing():
+        if args.action in ("disable", "enable"):
+            accounts.set_disabled(args.name, args.action == "disable")
+        elif args.action == "password":
+            accounts.set_password(args.name, password)
+        else:
+            print(accounts.new_token(args.name))
+        with repo.catalog.transaction():
+            repo.audit.record("cli", f"user_{args.action}", args.name)
 
 
 def cmd_settings(args, settings):

@@ -8,6 +8,8 @@ import re
 from contextlib import contextmanager
 from datetime import datetime, timezone
 
+from repo.accounts import Accounts
+from repo.audit import AuditLog
 from repo.catalog import Catalog
 from repo.errors import DuplicateDocument, InvalidInput
 from repo.faults import crash_point
@@ -27,6 +29,8 @@ class Repository:
         self.pdfs = PdfStore(self.data_dir / "files")
         self.texts = TextStore(self.data_dir / "text")
         self.lock_path = self.data_dir / "write.lock"
+        self.accounts = Accounts(self.catalog)
+        self.audit = AuditLog(self.catalog)
 
     def close(self):
         """Release the catalog connection."""

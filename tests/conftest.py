@@ -98,10 +98,11 @@ def corpus(corpus_dir):
     service.close()
 
 
-def run_cli(*args, env=None, check=True):
+def run_cli(*args, env=None, check=True, input_text=None):
     """Run the `minamata` command in a subprocess; returns the CompletedProcess."""
     result = subprocess.run([sys.executable, "-m", "minamata.cli", *args], cwd=ROOT,
-                            capture_output=True, text=True, env=env, timeout=300)
+                            capture_output=True, text=True, env=env, timeout=300,
+                            input=input_text if input_text is not None else "")
     if check and result.returncode != 0:
         raise AssertionError(f"minamata {' '.join(args)} failed ({result.returncode}):\n"
                              f"{result.stdout}\n{result.stderr}")

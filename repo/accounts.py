@@ -1,0 +1,179 @@
+"""Secretariat staff accounts: scrypt-hashed passwords, roles, API tokens, and the
+counting of failed sign-ins that slows down password guessing."""
+import base64
+import hashlib
+import hmac
+import re
+import secrets
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+
+from repo.errors import InvalidInput, NotFound
+
+ROLES = ("editor", "admin")
+MIN_PASSWORD = 10
+# scrypt cost: 2**14 x 8 x 1 uses 16 MiB and ~50 ms per check here.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2 ** 14, 8, 1
+
+ACCOUNT_SCHEMA = """
+CREATE TABLE IF NOT EXISTS users (
+    name TEXT PRIMARY KEY, password_hash TEXT NOT NULL, role TEXT NOT NULL,
+    disabled INTEGER NOT NULL DEFAULT 0, token_hash TEXT, created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sign_in_failures (key TEXT NOT NULL, at REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS sign_in_failures_key ON sign_in_failures(key, at);
+"""
+
+
+@dataclass
+class User:
+    """A staff account (never carries the password or token)."""
+
+    name: str
+    role: str
+    disabled: bool
+    created_at: str
+
+    @property
+    def is_admin(self):
+        """Admins manage users, delete documents and read the audit log."""
+        return self.role == "admin"
+
+
+def hash_password(password):
+    """An scrypt hash of the password, with its parameters and a random salt."""
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P,
+                            maxmem=64 * 1024 * 1024)
+    b64 = lambda b: base64.b64encode(b).decode()   # noqa: E731
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${b64(salt)}${b64(digest)}"
+
+
+def check_password(password, stored):
+    """Whether `password` matches a stored hash (in constant time)."""
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        actual = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt), n=int(n),
+                                r=int(r), p=int(p), maxmem=64 * 1024 * 1024)
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(actual, base64.b64decode(digest))
+
+
+def _token_hash(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Accounts:
+    """Staff accounts in the catalog's SQLite database."""
+
+    def __init__(self, catalog):
+        self.catalog = catalog
+        self.conn = catalog.conn
+        self.conn.executescript(ACCOUNT_SCHEMA)
+
+    def add(self, name, password, role):
+        """Create an account; refuses a bad name, a short password or an unknown role."""
+        if not re.fullmatch(r"[a-z0-9][a-z0-9._-]{1,39}", name or ""):
+            raise InvalidInput("user names are 2-40 lower-case letters, digits, '.', '_', '-'")
+        if role not in ROLES:
+            raise InvalidInput(f"unknown role {role!r}; use {' or '.join(ROLES)}")
+        _check_strength(password)
+        if self._row(name) is not None:
+            raise InvalidInput(f"there is already a user {name!r}")
+        with self.catalog.transaction():
+            self.conn.execute(
+                "INSERT INTO users(name, password_hash, role, created_at) VALUES(?,?,?,?)",
+                (name, hash_password(password), role, _now()))
+        return self.get(name)
+
+    def get(self, name):
+        """The account, or NotFound."""
+        row = self._row(name)
+        if row is None:
+            raise NotFound(f"no user {name!r}")
+        return User(row["name"], row["role"], bool(row["disabled"]), row["created_at"])
+
+    def list(self):
+        """Every account, by name."""
+        rows = self.conn.execute("SELECT name FROM users ORDER BY name").fetchall()
+        return [self.get(r["name"]) for r in rows]
+
+    def set_password(self, name, password):
+        """Change a password."""
+        self.get(name)
+        _check_strength(password)
+        with self.catalog.transaction():
+            self.conn.execute("UPDATE users SET password_hash=? WHERE name=?",
+                              (hash_password(password), name))
+
+    def set_disabled(self, name, disabled=True):
+        """Disable (or re-enable) an account; a disabled account cannot sign in or use its token."""
+        self.get(name)
+        with self.catalog.transaction():
+            self.conn.execute("UPDATE users SET disabled=? WHERE name=?", (int(disabled), name))
+
+    def new_token(self, name):
+        """A new API token for the account (the old one stops working); shown only once."""
+        self.get(name)
+        token = secrets.token_urlsafe(32)
+        with self.catalog.transaction():
+            self.conn.execute("UPDATE users SET token_hash=? WHERE name=?",
+                              (_token_hash(token), name))
+        return token
+
+    def authenticate(self, name, password):
+        """The account if the name and password match an enabled account, else None."""
+        row = self._row(name)
+        if row is None:
+            check_password(password, _dummy_hash())    # same time whether or not it exists
+            return None
+        if not check_password(password, row["password_hash"]) or row["disabled"]:
+            return None
+        return self.get(name)
+
+    def by_token(self, token):
+        """The enabled account owning an API token, or None."""
+        if not token:
+            return None
+        row = self.conn.execute("SELECT name, disabled FROM users WHERE token_hash=?",
+                                (_token_hash(token),)).fetchone()
+        return self.get(row["name"]) if row and not row["disabled"] else None
+
+    def record_failure(self, *keys):
+        """Count a failed sign-in against each key (account, address)."""
+        with self.catalog.transaction():
+            self.conn.executemany("INSERT INTO sign_in_failures(key, at) VALUES(?, ?)",
+                                  [(k, time.time()) for k in keys])
+
+    def recent_failures(self, key, window):
+        """Failed sign-ins counted against a key in the last `window` seconds."""
+        row = self.conn.execute("SELECT COUNT(*) AS n FROM sign_in_failures WHERE key=? AND at>?",
+                                (key, time.time() - window)).fetchone()
+        return row["n"]
+
+    def clear_failures(self, key):
+        """Forget a key's failures (after a successful sign-in)."""
+        with self.catalog.transaction():
+            self.conn.execute("DELETE FROM sign_in_failures WHERE key=?", (key,))
+
+    def _row(self, name):
+        return self.conn.execute("SELECT * FROM users WHERE name=?", (name,)).fetchone()
+
+
+def _check_strength(password):
+    if not password or len(password) < MIN_PASSWORD:
+        raise InvalidInput(f"a password needs at least {MIN_PASSWORD} characters")
+
+
+def _now():
+    from datetime import datetime, timezone
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash():
+    return hash_password(secrets.token_hex(16))
