@@ -73,7 +73,7 @@ class Accounts:
     def __init__(self, catalog):
         self.catalog = catalog
         self.conn = catalog.conn
-        self.conn.executescript(ACCOUNT_SCHEMA)
+        catalog.ensure_schema(ACCOUNT_SCHEMA)
 
     def add(self, name, password, role):
         """Create an account; refuses a bad name, a short password or an unknown role."""

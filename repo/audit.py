@@ -47,7 +47,7 @@ class AuditLog:
 
     def __init__(self, catalog):
         self.conn = catalog.conn
-        self.conn.executescript(AUDIT_SCHEMA)
+        catalog.ensure_schema(AUDIT_SCHEMA)
 
     def record(self, actor, action, target, before=None, after=None, address=""):
         """Append an entry. Call inside the transaction of the change it records, so

@@ -4,6 +4,7 @@ Every write goes through `transaction()`, which commits on success and rolls bac
 any error, so a crash never leaves a half-written row.
 """
 import json
+import os
 import sqlite3
 from contextlib import contextmanager
 
@@ -33,6 +34,7 @@ CREATE TABLE IF NOT EXISTS documents (
 CREATE INDEX IF NOT EXISTS documents_event ON documents(event_id);
 """
 
+_SCHEMAS_DONE = set()
 _EVENT_JSON = ("titles", "organisers", "funders", "topics", "participants", "descriptions")
 _DOC_JSON = ("detected_languages",)
 
@@ -43,12 +45,24 @@ class Catalog:
     def __init__(self, path):
         # isolation_level=None: we issue BEGIN/COMMIT ourselves, so one transaction can
         # span several statements and nothing commits behind our back.
-        self.conn = sqlite3.connect(str(path), isolation_level=None, timeout=30)
+        self.path = str(path)
+        self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
         self.conn.row_factory = sqlite3.Row
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA foreign_keys=ON")
         self.conn.execute("PRAGMA synchronous=FULL")
-        self.conn.executescript(SCHEMA)
+        self.ensure_schema(SCHEMA)
+
+    def ensure_schema(self, script):
+        """Run a CREATE ... IF NOT EXISTS script once per database file and process
+        (a web server opens a connection per request)."""
+        try:
+            key = (self.path, os.stat(self.path).st_ino, script)
+        except FileNotFoundError:
+            key = None
+        if key is None or key not in _SCHEMAS_DONE:
+            self.conn.executescript(script)
+            _SCHEMAS_DONE.add((self.path, os.stat(self.path).st_ino, script))
 
     def close(self):
         """Close the connection."""

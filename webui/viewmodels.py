@@ -6,7 +6,9 @@ the JSON API show the same thing and the page works without JavaScript.
 """
 from dataclasses import dataclass, field
 
-from flask import url_for
+from urllib.parse import urlencode
+
+from flask import g, url_for
 from werkzeug.datastructures import MultiDict
 
 from indexer.schema import FACETS
@@ -75,7 +77,16 @@ def _toggled(filters, name, value):
 
 def search_url(endpoint, args, **changes):
     """The URL of `endpoint` with the search state, changed as asked."""
-    return url_for(endpoint, **args.to_params(**changes).to_dict(flat=False))
+    # url_for once per endpoint and request: a results page builds a hundred such links.
+    base = _base_urls().setdefault(endpoint, url_for(endpoint))
+    query = urlencode(list(args.to_params(**changes).items(multi=True)))
+    return f"{base}?{query}" if query else base
+
+
+def _base_urls():
+    if "search_base_urls" not in g:
+        g.search_base_urls = {}
+    return g.search_base_urls
 
 
 def facet_view(result, args, events, limit, endpoint="search.search"):
