@@ -170,6 +170,46 @@ def compact(pair, waste=0.25):
             ix.optimize()
 
 
+class _PairWriter:
+    """Writers on both indexes of a pair: commits pages, then documents, or cancels both.
+
+    Pages go first: a crash in between leaves pages of documents the `docs` index does not
+    list, which no search reaches and the next sync replaces. With procs > 1 (a rebuild
+    into an empty index) Whoosh analyses pages in worker processes and keeps their
+    segments unmerged (multisegment)."""
+
+    def __init__(self, pair, procs=1):
+        parallel = dict(procs=procs, multisegment=True) if procs > 1 else {}
+        self.pages = pair.pages.writer(limitmb=WRITER_MB, **parallel)
+        self.docs = pair.docs.writer(limitmb=WRITER_MB)
+
+    def __enter__(self):
+        return self
+
+    def delete(self, doc_id):
+        """Remove a document's entries (its document entry and its pages)."""
+        self.pages.delete_by_term("doc_id", doc_id)
+        self.docs.delete_by_term("doc_id", doc_id)
+
+    def add(self, repo, doc, event, key):
+        """Add a document's entries, made from its kept text."""
+        entry, pages = document_entries(doc, event, repo.text(doc), key)
+        self.docs.add_document(**entry)
+        for page in pages:
+            self.pages.add_document(**page)
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            crash_point("during_index")
+        if exc_type is not None:
+            self.pages.cancel()
+            self.docs.cancel()
+            return False
+        self.pages.commit()
+        self.docs.commit()
+        return False
+
+
 class IndexSession:
     """Index documents as they are stored (during a long load), committing once at the end.
 
@@ -179,14 +219,13 @@ class IndexSession:
 
     def __init__(self, store):
         self.pair = store.open_or_create()
-        self.pages_writer = self.docs_writer = None
+        self.writer = None
         self.events = {}
         self.before = set(indexed_keys(self.pair))
         self.report = SyncReport()
 
     def __enter__(self):
-        self.pages_writer = self.pair.pages.writer(limitmb=WRITER_MB)
-        self.docs_writer = self.pair.docs.writer(limitmb=WRITER_MB)
+        self.writer = _PairWriter(self.pair)
         return self
 
     def add(self, repo, doc):
@@ -194,48 +233,19 @@ class IndexSession:
         if doc.event_id not in self.events:
             self.events[doc.event_id] = repo.event(doc.event_id)
         event = self.events[doc.event_id]
-        entry, pages = document_entries(doc, event, repo.text(doc),
-                                        index_key(doc, event, doc.sha256))
-        for writer in (self.pages_writer, self.docs_writer):
-            writer.delete_by_term("doc_id", doc.id)
+        self.writer.delete(doc.id)
+        self.writer.add(repo, doc, event, index_key(doc, event, doc.sha256))
         (self.report.updated if doc.id in self.before else self.report.added).append(doc.id)
-        self.docs_writer.add_document(**entry)
-        for page in pages:
-            self.pages_writer.add_document(**page)
 
-    def __exit__(self, exc_type, exc, tb):
-        if exc_type is not None:
-            self.pages_writer.cancel()
-            self.docs_writer.cancel()
-            return False
-        self.pages_writer.commit()
-        self.docs_writer.commit()
-        return False
+    def __exit__(self, *exc):
+        return self.writer.__exit__(*exc)
 
 
 def _write(pair, repo, items, delete_ids, progress, procs=1):
-    # Pages are committed before documents: a crash in between leaves pages of documents
-    # the `docs` index does not list, which no search reaches and the next sync replaces.
-    # With procs > 1 (a rebuild into an empty index), Whoosh analyses in worker processes
-    # and keeps their segments unmerged (multisegment): most pages go to that writer.
-    parallel = dict(procs=procs, multisegment=True) if procs > 1 else {}
-    pages_writer = pair.pages.writer(limitmb=WRITER_MB, **parallel)
-    docs_writer = pair.docs.writer(limitmb=WRITER_MB)
-    try:
+    with _PairWriter(pair, procs) as writer:
         for doc_id in delete_ids:
-            pages_writer.delete_by_term("doc_id", doc_id)
-            docs_writer.delete_by_term("doc_id", doc_id)
+            writer.delete(doc_id)
         for key, doc, event in items:
-            entry, pages = document_entries(doc, event, repo.text(doc), key)
-            docs_writer.add_document(**entry)
-            for page in pages:
-                pages_writer.add_document(**page)
+            writer.add(repo, doc, event, key)
             if progress:
                 progress(doc)
-        crash_point("during_index")
-    except BaseException:
-        pages_writer.cancel()
-        docs_writer.cancel()
-        raise
-    pages_writer.commit()
-    docs_writer.commit()
