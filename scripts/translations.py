@@ -121,6 +121,21 @@ T = {  # English: (French, Spanish)
     "A * may only end a word, after at least %(n)s letters (for example emiss*).": ("Un * ne peut que terminer un mot, après au moins %(n)s lettres (par exemple émiss*).", "Un * solo puede terminar una palabra, tras al menos %(n)s letras (por ejemplo emis*)."),
     "“%(prefix)s*”: a word search with * needs at least %(n)s letters before the *.": ("« %(prefix)s* » : une recherche avec * demande au moins %(n)s lettres avant le *.", "«%(prefix)s*»: una búsqueda con * necesita al menos %(n)s letras antes del *."),
     "The query could not be understood; check its quotes and parentheses.": ("La requête n'a pas pu être comprise ; vérifiez ses guillemets et parenthèses.", "No se pudo entender la consulta; revise sus comillas y paréntesis."),
+    "Sign out": ("Se déconnecter", "Cerrar sesión"),
+    "Staff sign-in": ("Connexion du personnel", "Acceso del personal"),
+    "For Secretariat staff who add and correct documents. Delegates do not need an account.": (
+        "Pour le personnel du Secrétariat qui ajoute et corrige les documents. Les délégués n'ont pas besoin de compte.",
+        "Para el personal de la Secretaría que añade y corrige documentos. Los delegados no necesitan cuenta."),
+    "User name": ("Nom d'utilisateur", "Nombre de usuario"),
+    "Password": ("Mot de passe", "Contraseña"),
+    "Sign in": ("Se connecter", "Iniciar sesión"),
+    "Too many failed attempts. Please wait %(n)s minutes and try again.": (
+        "Trop de tentatives échouées. Veuillez attendre %(n)s minutes et réessayer.",
+        "Demasiados intentos fallidos. Espere %(n)s minutos e inténtelo de nuevo."),
+    "Wrong name or password.": ("Nom ou mot de passe incorrect.", "Nombre o contraseña incorrectos."),
+    "This form has expired or did not come from this site; please try again.": (
+        "Ce formulaire a expiré ou ne vient pas de ce site ; veuillez réessayer.",
+        "Este formulario ha caducado o no procede de este sitio; inténtelo de nuevo."),
 }
 
 

@@ -1,7 +1,6 @@
 """The application factory: settings, services, languages, security headers, errors."""
-import secrets
+from datetime import date, timedelta
 from urllib.parse import urlencode
-from datetime import date
 
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import Babel, format_date, format_decimal, get_locale, gettext as _
@@ -9,10 +8,10 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from repo.settings import Settings
-from webui import i18n, labels
+from webui import i18n, labels, security
 from webui.services import Services, close_repository
 from webui.settings import WebSettings
-from webui.views import api, browse, search
+from webui.views import api, browse, search, staff
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
@@ -25,7 +24,13 @@ def create_app(config=None):
     app = Flask(__name__)
     app.config.update(
         TESTING=settings.testing,
-        SECRET_KEY=secrets.token_hex(32),
+        # Kept in the data directory: every server process, and every restart, must
+        # accept the sessions the others signed.
+        SECRET_KEY=security.load_secret(store.data_dir),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
         MINAMATA_LANGUAGES=list(settings.languages),
         MINAMATA_PAGE_SIZE=settings.page_size,
         MINAMATA_MAX_PAGE_SIZE=settings.max_page_size,
@@ -35,8 +40,9 @@ def create_app(config=None):
     )
     app.extensions["minamata"] = Services(store)
     Babel(app, locale_selector=i18n.select_locale)
-    for bp in (search.bp, browse.bp, api.bp):
+    for bp in (search.bp, browse.bp, api.bp, staff.bp):
         app.register_blueprint(bp)
+    app.before_request(security.check_csrf)
     app.teardown_appcontext(close_repository)
     app.after_request(_headers)
     app.register_error_handler(HTTPException, _http_error)
@@ -91,7 +97,8 @@ def _template_helpers():
         args["lang"] = [code]
         return f"{request.path}?{urlencode(args, doseq=True)}"
 
-    return dict(when=when, get_locale=get_locale, country_name=labels.country_name,
+    return dict(when=when, get_locale=get_locale, csrf_token=security.csrf_token,
+                current_user=security.current_user, country_name=labels.country_name,
                 language_name=labels.language_name,
                 type_label=lambda t: str(labels.TYPE_LABELS.get(t, t)),
                 region_label=lambda r: str(labels.REGION_LABELS.get(r, r)),

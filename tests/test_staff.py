@@ -1,0 +1,100 @@
+"""Staff sign-in and out: CSRF, hashed passwords, throttling, audit, session cookie."""
+import re
+
+import pytest
+
+from repo.settings import Settings
+from repo.store import Repository
+from webui import create_app
+from webui.settings import WebSettings
+
+PASSWORD = "a long enough password"
+
+
+@pytest.fixture
+def app(settings):
+    repo = Repository(settings)
+    repo.accounts.add("amina", PASSWORD, "editor")
+    repo.close()
+    return create_app(WebSettings(store=settings, testing=True))
+
+
+def _token(client, path="/staff/sign-in"):
+    body = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', body).group(1)
+
+
+def _sign_in(client, name="amina", password=PASSWORD, token=None):
+    token = _token(client) if token is None else token
+    return client.post("/staff/sign-in", data={"name": name, "password": password,
+                                               "csrf_token": token, "next": "/events"})
+
+
+def test_sign_in_sets_a_safe_session_and_is_audited(app, settings):
+    client = app.test_client()
+    r = _sign_in(client)
+    assert r.status_code == 302 and r.headers["Location"] == "/events"
+    cookie = r.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "amina" in client.get("/").get_data(as_text=True)       # shown in the header
+    repo = Repository(settings)
+    assert [e.action for e in repo.audit.entries()] == ["sign_in"]
+
+
+def test_form_without_csrf_token_is_refused(app):
+    client = app.test_client()
+    client.get("/staff/sign-in")
+    r = client.post("/staff/sign-in", data={"name": "amina", "password": PASSWORD})
+    assert r.status_code == 400 and "expired" in r.get_data(as_text=True)
+
+
+def test_wrong_password_and_unknown_user_say_the_same(app, settings):
+    client = app.test_client()
+    wrong = _sign_in(client, password="not the password")
+    nobody = _sign_in(client, name="nobody")
+    assert wrong.status_code == nobody.status_code == 401
+    assert "Wrong name or password" in wrong.get_data(as_text=True)
+    text = lambda r: re.sub(r'value="[^"]*"', "", r.get_data(as_text=True))  # noqa: E731
+    assert text(wrong) == text(nobody)
+    actions = [e.action for e in Repository(settings).audit.entries()]
+    assert actions == ["failed_sign_in", "failed_sign_in"]
+
+
+def test_repeated_failures_refuse_even_the_right_password(app):
+    client = app.test_client()
+    for _ in range(5):
+        assert _sign_in(client, password="guess guess guess").status_code == 401
+    r = _sign_in(client)
+    assert r.status_code == 429 and "Too many failed attempts" in r.get_data(as_text=True)
+
+
+def test_disabled_account_cannot_sign_in(app, settings):
+    repo = Repository(settings)
+    repo.accounts.set_disabled("amina")
+    assert _sign_in(app.test_client()).status_code == 401
+
+
+def test_sign_out_needs_post_with_token(app):
+    client = app.test_client()
+    _sign_in(client)
+    assert client.get("/staff/sign-out").status_code == 405
+    assert client.post("/staff/sign-out").status_code == 400
+    r = client.post("/staff/sign-out", data={"csrf_token": _token(client, "/")})
+    assert r.status_code == 302 and "amina" not in client.get("/").get_data(as_text=True)
+
+
+def test_no_open_redirect_after_sign_in(app):
+    client = app.test_client()
+    token = _token(client)
+    r = client.post("/staff/sign-in", data={"name": "amina", "password": PASSWORD,
+                                            "csrf_token": token,
+                                            "next": "https://evil.example/"})
+    assert r.headers["Location"] == "/"
+
+
+def test_session_secret_is_kept_in_the_data_directory(settings, app):
+    key = (settings.data_dir / "session.key")
+    assert key.stat().st_mode & 0o077 == 0
+    again = create_app(WebSettings(store=Settings.from_env(environ={},
+                                                           data_dir=settings.data_dir)))
+    assert again.config["SECRET_KEY"] == app.config["SECRET_KEY"] == key.read_text().strip()

@@ -1,0 +1,77 @@
+"""Sessions and CSRF: the session secret kept in the data directory, a CSRF token in the
+session checked on every form post, and the signed-in staff member."""
+import hmac
+import os
+import secrets
+from functools import wraps
+from pathlib import Path
+from urllib.parse import urlparse
+
+from flask import abort, g, redirect, request, session, url_for
+from flask_babel import gettext as _
+
+CSRF_FIELD = "csrf_token"
+
+
+def load_secret(data_dir):
+    """The session secret: generated on first run, kept (mode 0600) in the data directory."""
+    path = Path(data_dir) / "session.key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            os.write(fd, secrets.token_hex(32).encode())
+        finally:
+            os.close(fd)
+    return path.read_text().strip()
+
+
+def csrf_token():
+    """This session's CSRF token (created on first use)."""
+    if CSRF_FIELD not in session:
+        session[CSRF_FIELD] = secrets.token_urlsafe(32)
+    return session[CSRF_FIELD]
+
+
+def check_csrf():
+    """before_request: refuse a form POST whose CSRF token is missing or wrong.
+
+    The JSON API is exempt: it authenticates with a bearer token, not a cookie."""
+    if request.method in ("GET", "HEAD", "OPTIONS") or request.path.startswith("/api/"):
+        return
+    sent = request.form.get(CSRF_FIELD, "")
+    expected = session.get(CSRF_FIELD, "")
+    if not expected or not hmac.compare_digest(sent, expected):
+        abort(400, _("This form has expired or did not come from this site; please try "
+                     "again."))
+
+
+def current_user():
+    """The signed-in staff member's name and role, or None."""
+    return session.get("user")
+
+
+def staff_required(admin=False):
+    """Views for staff: anonymous visitors go to sign-in; editors get 403 on admin views."""
+    def decorate(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            user = current_user()
+            if user is None:
+                return redirect(url_for("staff.sign_in", next=request.full_path))
+            if admin and user["role"] != "admin":
+                abort(403)
+            g.user = user
+            return view(*args, **kwargs)
+        return wrapped
+    return decorate
+
+
+def safe_next(target, default):
+    """A redirect target only if it is a path on this site (no open redirects)."""
+    if not target:
+        return default
+    parts = urlparse(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target

@@ -1,0 +1,63 @@
+"""Secretariat staff: sign in and out (uploads and curation build on this)."""
+import time
+
+from flask import (Blueprint, current_app, redirect, render_template, request, session,
+                   url_for)
+from flask_babel import gettext as _
+
+from webui.security import current_user, safe_next
+from webui.services import repository
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+FAILURE_WINDOW = 15 * 60      # seconds over which failed sign-ins are counted
+SLOW_AFTER = 3                # from the 3rd failure, each attempt waits a little
+REFUSE_AFTER = 5              # from the 5th, attempts are refused for the window
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in():
+    """The sign-in form; on success, back to where the visitor was going."""
+    target = safe_next(request.values.get("next"), url_for("search.search"))
+    if request.method == "GET":
+        return render_template("sign_in.html", next=target, error=None)
+    name = request.form.get("name", "").strip().lower()[:40]
+    password = request.form.get("password", "")[:1024]
+    repo = repository()
+    keys = (f"user:{name}", f"ip:{request.remote_addr}")
+    failures = max(repo.accounts.recent_failures(k, FAILURE_WINDOW) for k in keys)
+    if failures >= REFUSE_AFTER:
+        error = _("Too many failed attempts. Please wait %(n)s minutes and try again.",
+                  n=FAILURE_WINDOW // 60)
+        return render_template("sign_in.html", next=target, error=error), 429
+    if failures >= SLOW_AFTER and not current_app.testing:
+        time.sleep(1.0)
+    user = repo.accounts.authenticate(name, password)
+    if user is None:
+        repo.accounts.record_failure(*keys)
+        with repo.catalog.transaction():
+            repo.audit.record(name or "?", "failed_sign_in", name or "?",
+                              address=request.remote_addr)
+        # The same message whether or not the account exists.
+        return render_template("sign_in.html", next=target,
+                               error=_("Wrong name or password.")), 401
+    repo.accounts.clear_failures(keys[0])
+    with repo.catalog.transaction():
+        repo.audit.record(user.name, "sign_in", user.name, address=request.remote_addr)
+    session.clear()                       # a new session on sign-in (no fixation)
+    session["user"] = {"name": user.name, "role": user.role}
+    session.permanent = True
+    return redirect(target)
+
+
+@bp.post("/sign-out")
+def sign_out():
+    """Sign out (a POST with the CSRF token, so no other site can sign you out)."""
+    user = current_user()
+    if user:
+        repo = repository()
+        with repo.catalog.transaction():
+            repo.audit.record(user["name"], "sign_out", user["name"],
+                              address=request.remote_addr)
+    session.clear()
+    return redirect(url_for("search.search"))
