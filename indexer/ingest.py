@@ -47,8 +47,9 @@ class Indexer:
 
     # -- one document -------------------------------------------------------------------
     def add(self, path, event_id, doc_type, title=None, language="", note="",
-            added_by="cli", original_name=None):
-        """Check, extract, store and index one PDF; returns its Document."""
+            added_by="cli", original_name=None, status="published", address=""):
+        """Check, extract, store and index one PDF; returns its Document. The one path
+        every way of adding a document (CLI, web form, API) goes through."""
         path = Path(path)
         sha = self.precheck(path, event_id, doc_type)
         kept = self.pool.analyse(path)
@@ -59,10 +60,10 @@ class Indexer:
             original_name=safe_file_name(original_name or path.name),
             page_count=kept["page_count"], declared_language=(language or "").lower(),
             detected_languages=kept["languages"], text_status=kept["text_status"],
-            source_note=note or "", added_by=added_by, origin="upload")
+            source_note=note or "", added_by=added_by, origin="upload", status=status)
         with self.repo.writing():
             doc.id = self.repo.new_document_id(event_id, doc_type)
-            self.repo.add_document(doc, path, kept)
+            self.repo.add_document(doc, path, kept, address=address)
             sync(self.repo, self.index)
         return doc
 

@@ -8,7 +8,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from indexer.analysis import STEMMED_LANGUAGES, language_analyzer, neutral_analyzer
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 FACETS = ("event", "year", "country", "region", "type", "language", "topic")
 MULTI_VALUED = ("language", "topic")
 TEXT_FIELDS = ("text_any",) + tuple(f"text_{lang}" for lang in STEMMED_LANGUAGES)
@@ -26,6 +26,7 @@ def build_schema():
         text_any=TEXT(analyzer=neutral, phrase=True),
         body=STORED(),
         date=ID(stored=True, sortable=True),
+        status=ID(stored=True),
         display=STORED(),
     )
     for lang in STEMMED_LANGUAGES:
@@ -61,7 +62,7 @@ def document_entries(doc, event, kept, key):
         langs = page["languages"] or doc_langs
         for name, value in text_fields(page["text"], langs).items():
             per_field.setdefault(name, []).append(value)
-    entry = dict(kind="doc", doc_id=doc.id, index_key=key, title=doc.title,
+    entry = dict(kind="doc", doc_id=doc.id, index_key=key, title=doc.title, status=doc.status,
                  date=event.start, display=_display(doc, event),
                  **{k: "\n".join(v) for k, v in per_field.items()}, **_facets(doc, event))
     page_entries = [

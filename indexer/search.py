@@ -20,6 +20,7 @@ from indexer.schema import FACETS, MULTI_VALUED
 from indexer.snippets import WordMatcher, make_snippet
 
 SORTS = ("relevance", "date")
+PUBLISHED = Term("status", "published")
 MAX_PAGE_SIZE = 100
 MAX_PAGE = 1000
 
@@ -50,6 +51,7 @@ class Hit:
     city: str = ""
     country: str = ""
     text_status: str = "ok"
+    status: str = "published"
 
 
 @dataclass
@@ -89,18 +91,22 @@ class SearchService:
                 s.close()
             self._searchers = None
 
-    def search(self, query="", filters=None, sort="relevance", page=1, page_size=10):
-        """Run a query with facet filters; QueryError for a query or parameter we refuse."""
+    def search(self, query="", filters=None, sort="relevance", page=1, page_size=10,
+               include_unpublished=False):
+        """Run a query with facet filters; QueryError for a query or parameter we refuse.
+
+        Only published documents are searched unless `include_unpublished` (staff)."""
         filters = _clean_filters(filters)
         _check_paging(sort, page, page_size)
         searcher, pages = self._current()
         q = parse_query(query, searcher.schema)
-        run = _Run(searcher, pages, q, filters, self.time_limit, self._facet_values)
+        run = _Run(searcher, pages, q, filters, self.time_limit, self._facet_values,
+                   public_only=not include_unpublished)
         hits, total = run.hits(sort, page, page_size)
         facets = run.facets()
         suggestion = None
         if total == 0 and query.strip():
-            suggestion = self._suggest(searcher, query, filters)
+            suggestion = self._suggest(searcher, query, filters, not include_unpublished)
         return SearchResult(query=query, total=total, page=page, page_size=page_size,
                             sort=sort, hits=hits, facets=facets, filters=filters,
                             suggestion=suggestion, partial=run.partial)
@@ -112,8 +118,9 @@ class SearchService:
         found = _Run(searcher, pages, q, {}, self.time_limit)._pages([doc_id])
         return found.get(doc_id, ([], ""))
 
-    def similar(self, doc_id, limit=5):
-        """Ids of the documents whose key words are most like this one's ("more like this")."""
+    def similar(self, doc_id, limit=5, include_unpublished=False):
+        """Ids of the documents whose key words are most like this one's ("more like this");
+        published ones only unless `include_unpublished`."""
         searcher, pages = self._current()
         docnum = searcher.document_number(doc_id=doc_id)
         if docnum is None:
@@ -122,7 +129,8 @@ class SearchService:
         if not text.strip():
             text = searcher.stored_fields(docnum).get("title", "")
         hits = searcher.more_like(docnum, "text_any", text=text[:100_000], top=limit,
-                                  numterms=20)
+                                  numterms=20,
+                                  filter=None if include_unpublished else PUBLISHED)
         return [h["doc_id"] for h in hits]
 
     def _current(self):
@@ -139,7 +147,7 @@ class SearchService:
             self._facet_values = FacetValues(self._searchers[0])
         return self._searchers
 
-    def _suggest(self, searcher, query, filters):
+    def _suggest(self, searcher, query, filters, public_only=True):
         """A corrected query string that finds something, or None."""
         corrector = searcher.corrector("text_any")
         words = re.findall(r"\w+", query)
@@ -156,7 +164,9 @@ class SearchService:
             q = parse_query(changed, searcher.schema)
         except QueryError:
             return None
-        _, total = _Run(searcher, None, q, filters, self.time_limit).count()
+        # Checked against what the asker may see: a suggestion never reveals a draft's words.
+        _, total = _Run(searcher, None, q, filters, self.time_limit,
+                        public_only=public_only).count()
         return changed if total else None
 
 
@@ -186,7 +196,8 @@ class DeadlineCollector(FilterCollector):
 class _Run:
     """One query with its filters against one searcher."""
 
-    def __init__(self, searcher, page_searcher, q, filters, time_limit, facet_values=None):
+    def __init__(self, searcher, page_searcher, q, filters, time_limit, facet_values=None,
+                 public_only=True):
         self.s = searcher
         self.p = page_searcher
         self.q = q
@@ -195,6 +206,7 @@ class _Run:
         self.partial = False
         self._counted = {}
         self.facet_values = facet_values
+        self.public_only = public_only
 
     def _collect(self, filter_q, q=None, searcher=None, **kwargs):
         # The filter goes into the query itself (And), not into a filtering collector:
@@ -230,6 +242,8 @@ class _Run:
     def _filter(self, leave_out=None):
         parts = [Or([Term(name, v) for v in values])
                  for name, values in self.filters.items() if name != leave_out]
+        if self.public_only:
+            parts.append(PUBLISHED)
         return And(parts) if parts else None
 
     def facets(self):
@@ -284,7 +298,8 @@ class _Run:
                    languages=shown.get("languages", []), date=h["date"],
                    score=round(float(h.score or 0.0), 4), snippet=snippet, pages=pages,
                    city=shown.get("city", ""), country=h["country"].upper(),
-                   text_status=shown.get("text_status", "ok"))
+                   text_status=shown.get("text_status", "ok"),
+                   status=h.get("status", "published"))
 
 
 class FacetValues:

@@ -29,7 +29,8 @@ CREATE TABLE IF NOT EXISTS documents (
     page_count INTEGER NOT NULL, declared_language TEXT NOT NULL,
     detected_languages TEXT NOT NULL, text_status TEXT NOT NULL,
     source_note TEXT NOT NULL, added_at TEXT NOT NULL, added_by TEXT NOT NULL,
-    origin TEXT NOT NULL, revision INTEGER NOT NULL
+    origin TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'published',
+    revision INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS documents_event ON documents(event_id);
 """
@@ -52,6 +53,14 @@ class Catalog:
         self.conn.execute("PRAGMA foreign_keys=ON")
         self.conn.execute("PRAGMA synchronous=FULL")
         self.ensure_schema(SCHEMA)
+        self._migrate()
+
+    def _migrate(self):
+        """Bring a catalog made by an older version up to this schema."""
+        columns = {r["name"] for r in self.conn.execute("PRAGMA table_info(documents)")}
+        if "status" not in columns:
+            self.conn.execute("ALTER TABLE documents ADD COLUMN status TEXT NOT NULL "
+                              "DEFAULT 'published'")
 
     def ensure_schema(self, script):
         """Run a CREATE ... IF NOT EXISTS script once per database file and process
@@ -104,6 +113,11 @@ class Catalog:
         if row is None:
             raise UnknownEvent(f"unknown event {event_id!r}")
         return _from_row(Event, row, _EVENT_JSON)
+
+    def find_event(self, event_id):
+        """The event with that id, or None."""
+        row = self.conn.execute("SELECT * FROM events WHERE id=?", (event_id,)).fetchone()
+        return _from_row(Event, row, _EVENT_JSON) if row else None
 
     def list_events(self):
         """All events, newest first."""

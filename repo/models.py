@@ -2,6 +2,7 @@
 from dataclasses import dataclass, field, asdict
 
 DOCUMENT_TYPES = ("report", "chair_summary", "presentation", "agenda", "other")
+STATUSES = ("published", "draft", "retracted")    # only published documents are public
 
 
 @dataclass
@@ -57,8 +58,14 @@ class Document:
     source_note: str = ""
     added_at: str = ""
     added_by: str = ""
-    origin: str = "upload"            # upload | manifest
+    origin: str = "upload"            # upload | manifest:<collection>
+    status: str = "published"         # published | draft | retracted
     revision: int = 0
+
+    @property
+    def is_public(self):
+        """Whether delegates may see it (search, pages, files, API)."""
+        return self.status == "published"
 
     @property
     def languages(self):

@@ -15,7 +15,7 @@ from repo.errors import DuplicateDocument, InvalidInput
 from repo.faults import crash_point
 from repo.files import PdfStore, TextStore
 from repo.lock import write_lock
-from repo.models import DOCUMENT_TYPES
+from repo.models import DOCUMENT_TYPES, STATUSES
 
 
 class Repository:
@@ -86,15 +86,22 @@ class Repository:
         return self.texts.get(doc.sha256)
 
     # -- writing (call inside `writing()`) ----------------------------------------------
-    def put_event(self, event):
-        """Create or update an event."""
+    def put_event(self, event, actor=None, address=""):
+        """Create or update an event (audited when an `actor` is named)."""
         _require(event.id and re.fullmatch(r"[a-z0-9][a-z0-9-]*", event.id),
                  f"event id {event.id!r}: use lower-case letters, digits and hyphens")
+        before = self.catalog.find_event(event.id)
         with self.catalog.transaction():
-            return self.catalog.put_event(event)
+            self.catalog.put_event(event)
+            if actor:
+                self.audit.record(actor, "event_edit" if before else "event_add", event.id,
+                                  before=before.to_dict() if before else None,
+                                  after=event.to_dict(), address=address)
+        return event
 
-    def add_document(self, doc, source_path, text_payload):
-        """Store a new document: its PDF, its kept text, then its catalog row."""
+    def add_document(self, doc, source_path, text_payload, address=""):
+        """Store a new document: its PDF, its kept text, then its catalog row (and, in the
+        same transaction, its audit record, on behalf of `doc.added_by`)."""
         self.validate(doc)
         existing = self.catalog.find_by_sha(doc.sha256)
         if existing is not None:
@@ -105,6 +112,8 @@ class Repository:
         self._store_files(doc, source_path, text_payload)
         with self.catalog.transaction():
             self.catalog.put_document(doc)
+            self.audit.record(doc.added_by or "?", "add", doc.id, after=_audited(doc),
+                              address=address)
         crash_point("after_catalog")
         return doc
 
@@ -155,6 +164,7 @@ class Repository:
         _require(doc.type in DOCUMENT_TYPES,
                  f"unknown document type {doc.type!r}; use one of {', '.join(DOCUMENT_TYPES)}")
         _require(doc.title.strip(), "a document needs a title")
+        _require(doc.status in STATUSES, f"unknown status {doc.status!r}")
         _require(re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", doc.id or ""),
                  f"document id {doc.id!r}: use letters, digits, '.', '_' and '-'")
 
@@ -168,6 +178,11 @@ class Repository:
         if self.catalog.find_by_sha(sha) is None:
             self.pdfs.remove(sha)
             self.texts.remove(sha)
+
+
+def _audited(doc):
+    """The fields of a document worth recording in the audit trail."""
+    return {k: v for k, v in doc.to_dict().items() if k not in ("revision", "languages")}
 
 
 def _require(condition, message):

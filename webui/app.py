@@ -11,7 +11,7 @@ from repo.settings import Settings
 from webui import i18n, labels, security
 from webui.services import Services, close_repository
 from webui.settings import WebSettings
-from webui.views import api, browse, search, staff
+from webui.views import api, browse, search, staff, upload
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
@@ -31,6 +31,8 @@ def create_app(config=None):
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.secure_cookies,
         PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
+        # Werkzeug refuses a larger request before reading it (a friendly 413 page).
+        MAX_CONTENT_LENGTH=store.max_file_bytes * 2 + 1024 * 1024,
         MINAMATA_LANGUAGES=list(settings.languages),
         MINAMATA_PAGE_SIZE=settings.page_size,
         MINAMATA_MAX_PAGE_SIZE=settings.max_page_size,
@@ -40,7 +42,7 @@ def create_app(config=None):
     )
     app.extensions["minamata"] = Services(store)
     Babel(app, locale_selector=i18n.select_locale)
-    for bp in (search.bp, browse.bp, api.bp, staff.bp):
+    for bp in (search.bp, browse.bp, api.bp, staff.bp, upload.bp):
         app.register_blueprint(bp)
     app.before_request(security.check_csrf)
     app.teardown_appcontext(close_repository)
@@ -101,5 +103,6 @@ def _template_helpers():
                 current_user=security.current_user, country_name=labels.country_name,
                 language_name=labels.language_name,
                 type_label=lambda t: str(labels.TYPE_LABELS.get(t, t)),
+                status_label=lambda t: str(labels.STATUS_LABELS.get(t, t)),
                 region_label=lambda r: str(labels.REGION_LABELS.get(r, r)),
                 number=format_decimal, lang_url=lang_url, safe_snippet=Markup)

@@ -14,6 +14,8 @@ REGION_LABELS = {"africa": _l("Africa"), "asia-pacific": _l("Asia-Pacific"),
                  "eastern-europe": _l("Eastern Europe"),
                  "latin-america-caribbean": _l("Latin America and the Caribbean"),
                  "weog": _l("Western European and other States")}
+STATUS_LABELS = {"published": _l("Published"), "draft": _l("Draft"),
+                 "retracted": _l("Retracted")}
 FACET_LABELS = {"event": _l("Event"), "year": _l("Year"), "country": _l("Country"),
                 "region": _l("Region"), "type": _l("Document type"),
                 "language": _l("Language"), "topic": _l("Topic")}

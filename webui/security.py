@@ -7,7 +7,7 @@ from functools import wraps
 from pathlib import Path
 from urllib.parse import urlparse
 
-from flask import abort, g, redirect, request, session, url_for
+from flask import abort, current_app, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 
 CSRF_FIELD = "csrf_token"
@@ -39,6 +39,9 @@ def check_csrf():
     The JSON API is exempt: it authenticates with a bearer token, not a cookie."""
     if request.method in ("GET", "HEAD", "OPTIONS") or request.path.startswith("/api/"):
         return
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if limit and (request.content_length or 0) > limit:
+        abort(413)        # before the form is read: an oversized body is never parsed
     sent = request.form.get(CSRF_FIELD, "")
     expected = session.get(CSRF_FIELD, "")
     if not expected or not hmac.compare_digest(sent, expected):

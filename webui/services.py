@@ -48,3 +48,15 @@ def close_repository(_exc=None):
     repo = g.pop("repository", None)
     if repo is not None:
         repo.close()
+
+
+def visible(doc):
+    """Whether the current visitor may see a document: the public sees published ones,
+    signed-in staff see everything."""
+    from webui.security import current_user
+    return doc.is_public or current_user() is not None
+
+
+def visible_documents(event_id=None):
+    """The documents (of one event) the current visitor may see."""
+    return [d for d in repository().documents(event_id) if visible(d)]

@@ -46,9 +46,12 @@ def search():
 def document(doc_id):
     """One document's record."""
     try:
-        return jsonify(repository().document(doc_id).to_dict())
+        doc = repository().document(doc_id)
     except NotFound as e:
         raise ApiError(404, str(e)) from e
+    if not doc.is_public:
+        raise ApiError(404, f"unknown document {doc_id!r}")
+    return jsonify(doc.to_dict())
 
 
 @bp.get("/events")
@@ -65,7 +68,7 @@ def event(event_id):
         data = repo.event(event_id).to_dict()
     except NotFound as e:
         raise ApiError(404, str(e)) from e
-    data["documents"] = [d.to_dict() for d in repo.documents(event_id)]
+    data["documents"] = [d.to_dict() for d in repo.documents(event_id) if d.is_public]
     return jsonify(data)
 
 

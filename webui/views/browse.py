@@ -4,7 +4,8 @@ from flask_babel import gettext as _
 
 from indexer.errors import IndexerError, QueryError
 from repo.errors import NotFound
-from webui.services import repository, search_service
+from webui.security import current_user
+from webui.services import repository, search_service, visible, visible_documents
 
 bp = Blueprint("browse", __name__)
 
@@ -17,7 +18,7 @@ def events():
     year, region = request.args.get("year", ""), request.args.get("region", "")
     shown = [e for e in all_events if (not year or e.year == year)
              and (not region or e.region == region)]
-    docs = {e.id: repo.documents(e.id) for e in shown}
+    docs = {e.id: visible_documents(e.id) for e in shown}
     return render_template("events.html", events=shown, docs=docs, year=year, region=region,
                            years=sorted({e.year for e in all_events}, reverse=True),
                            regions=sorted({e.region for e in all_events}))
@@ -31,17 +32,14 @@ def event(event_id):
         ev = repo.event(event_id)
     except NotFound:
         abort(404, _("There is no event with this address."))
-    return render_template("event.html", event=ev, documents=repo.documents(event_id))
+    return render_template("event.html", event=ev, documents=visible_documents(event_id))
 
 
 @bp.get("/documents/<doc_id>")
 def document(doc_id):
     """One document: metadata, where the current search found it, its siblings."""
     repo = repository()
-    try:
-        doc = repo.document(doc_id)
-    except NotFound:
-        abort(404, _("There is no document with this address."))
+    doc = _visible_document(repo, doc_id)
     ev = repo.event(doc.event_id)
     q = request.args.get("q", "").strip()
     found, similar = None, []
@@ -49,11 +47,11 @@ def document(doc_id):
     try:
         if q:
             found = service.locate(q, doc_id)
-        similar = service.similar(doc_id)
+        similar = service.similar(doc_id, include_unpublished=current_user() is not None)
     except (QueryError, IndexerError):
         pass
-    siblings = [d for d in repo.documents(doc.event_id) if d.id != doc.id]
-    titles = {d.id: d for d in repo.documents()}
+    siblings = [d for d in visible_documents(doc.event_id) if d.id != doc.id]
+    titles = {d.id: d for d in visible_documents()}
     return render_template("document.html", doc=doc, event=ev, q=q, found=found,
                            siblings=siblings, similar=[titles[i] for i in similar if i in titles])
 
@@ -62,10 +60,7 @@ def document(doc_id):
 def document_file(doc_id):
     """The PDF itself, shown by the browser's own viewer (append #page=N)."""
     repo = repository()
-    try:
-        doc = repo.document(doc_id)
-    except NotFound:
-        abort(404, _("There is no document with this address."))
+    doc = _visible_document(repo, doc_id)
     path = repo.pdf_path(doc)
     if not path.is_file():
         abort(404, _("The file of this document is missing."))
@@ -73,3 +68,15 @@ def document_file(doc_id):
     download = request.args.get("download") == "1"
     return send_file(path, mimetype="application/pdf", as_attachment=download,
                      download_name=name, conditional=True, max_age=3600)
+
+
+def _visible_document(repo, doc_id):
+    """The document, or 404 when it does not exist or the visitor may not see it (a
+    draft or retracted document is not admitted to exist)."""
+    try:
+        doc = repo.document(doc_id)
+    except NotFound:
+        doc = None
+    if doc is None or not visible(doc):
+        abort(404, _("There is no document with this address."))
+    return doc

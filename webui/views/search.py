@@ -3,6 +3,7 @@ from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext as _
 
 from indexer.errors import IndexerError, QueryError
+from webui.security import current_user
 from webui.services import repository, search_service
 from webui.viewmodels import chips, facet_view, pagination, read_search_args, search_url
 
@@ -41,7 +42,8 @@ def search():
     error, result = None, None
     try:
         result = search_service().search(args.q, args.filters, args.sort, args.page,
-                                         args.page_size)
+                                         args.page_size,
+                                         include_unpublished=current_user() is not None)
     except QueryError as e:
         error = query_error_message(e)
     except IndexerError as e:

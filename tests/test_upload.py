@@ -1,0 +1,162 @@
+"""Staff upload from the browser: storing, indexing, drafts, refusals, safety."""
+import io
+import re
+import shutil
+
+import pytest
+
+from repo.settings import Settings
+from repo.store import Repository
+from webui import create_app
+from webui.settings import WebSettings
+
+PASSWORD = "a long enough password"
+
+
+@pytest.fixture
+def data(corpus_dir, tmp_path):
+    d = tmp_path / "data"
+    shutil.copytree(corpus_dir, d)
+    repo = Repository(Settings.from_env(environ={}, data_dir=d))
+    repo.accounts.add("amina", PASSWORD, "editor")
+    repo.close()
+    return d
+
+
+@pytest.fixture
+def app(data):
+    return create_app(WebSettings(store=Settings.from_env(environ={}, data_dir=data, workers=1,
+                                                          max_file_bytes=200_000),
+                                  testing=True))
+
+
+def _token(client, path="/staff/upload"):
+    return re.search(r'name="csrf_token" value="([^"]+)"',
+                     client.get(path).get_data(as_text=True)).group(1)
+
+
+@pytest.fixture
+def staff(app):
+    client = app.test_client()
+    client.post("/staff/sign-in", data={"name": "amina", "password": PASSWORD,
+                                        "csrf_token": _token(client, "/staff/sign-in")})
+    return client
+
+
+def _upload(client, files, **fields):
+    data = {"csrf_token": _token(client), "event": "2019-osaka-waste", "type": "report",
+            "status": "published", **fields}
+    data["files"] = [(io.BytesIO(content), name) for name, content in files]
+    return client.post("/staff/upload", data=data, content_type="multipart/form-data")
+
+
+def text(r):
+    return re.sub(r"\s+", " ", r.get_data(as_text=True))
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(app):
+    r = app.test_client().get("/staff/upload")
+    assert r.status_code == 302 and "/staff/sign-in?next=" in r.headers["Location"]
+
+
+def test_upload_is_stored_indexed_and_audited(staff, app, samples, data):
+    r = _upload(staff, [("report.pdf", (samples / "good.pdf").read_bytes())])
+    body = text(r)
+    assert r.status_code == 200 and "2 pages" in body and "English" in body
+    found = app.test_client().get('/api/search?q="national inventory of mercury releases"'
+                                  ).get_json()
+    assert [h["id"] for h in found["hits"]] == ["2019-osaka-waste-report-1"]
+    assert found["hits"][0]["title"] == "A good sample report"     # from the PDF
+    entries = Repository(Settings.from_env(environ={}, data_dir=data)).audit.entries()
+    assert (entries[0].actor, entries[0].action) == ("amina", "add")
+
+
+def test_draft_is_invisible_to_delegates_everywhere(staff, app, tmp_path):
+    from tests.conftest import make_pdf
+    pdf = make_pdf(tmp_path / "d.pdf", ["Confidential draft about zanzibarite amalgamation."],
+                   title="A good sample report")
+    _upload(staff, [("draft.pdf", pdf.read_bytes())], status="draft")
+    anon = app.test_client()
+    assert anon.get("/api/search?q=zanzibarite").get_json()["total"] == 0
+    assert "zanzibarite" not in text(anon.get("/?q=zanzibarita"))      # no suggestion leak
+    assert staff.get("/api/search?q=zanzibarite").get_json()["total"] == 0  # API: public only
+    doc = "/documents/2019-osaka-waste-report-1"
+    for url in (doc, doc + "/file", "/api/documents/2019-osaka-waste-report-1"):
+        assert anon.get(url).status_code == 404, url
+    assert "2019-osaka-waste-report-1" not in text(anon.get("/events/2019-osaka-waste"))
+    staff_view = text(staff.get("/?q=zanzibarite"))
+    assert "Draft" in staff_view and "A good sample report" in staff_view
+    assert staff.get(doc).status_code == 200
+
+
+def test_upload_to_a_new_event(staff, app, samples):
+    r = _upload(staff, [("a.pdf", (samples / "good.pdf").read_bytes())], event="new",
+                new_title="Regional workshop on ASGM", new_city="Dakar", new_country="SN",
+                new_region="africa", new_start="2023-10-30", new_end="2023-11-03",
+                new_funders="European Union; Switzerland", new_topics="ASGM")
+    assert r.status_code == 200
+    event = app.test_client().get("/api/events/2023-dakar").get_json()
+    assert event["funders"] == ["European Union", "Switzerland"]
+    assert event["documents"][0]["id"] == "2023-dakar-report-1"
+
+
+@pytest.mark.parametrize("name, message", [("not-a-pdf.pdf", "not a PDF"),
+                                           ("encrypted.pdf", "password-protected"),
+                                           ("empty.pdf", "empty"),
+                                           ("corrupt.pdf", "damaged")])
+def test_bad_files_refused_in_the_form_and_nothing_written(staff, samples, data, name,
+                                                          message):
+    before = sorted(p.name for p in (data / "files").rglob("*.pdf"))
+    r = _upload(staff, [(name, (samples / name).read_bytes())])
+    assert r.status_code == 400 and message in text(r)
+    assert sorted(p.name for p in (data / "files").rglob("*.pdf")) == before
+
+
+def test_duplicate_says_which_document(staff):
+    from tests.conftest import ROOT
+    pdf = (ROOT / "documents/2019-osaka-waste/chair-summary-en.pdf").read_bytes()
+    r = _upload(staff, [("again.pdf", pdf)])
+    assert "already in the repository" in text(r)
+    assert 'href="/documents/osaka-chair-summary"' in text(r)
+
+
+def test_missing_fields_are_marked(staff, samples):
+    r = _upload(staff, [("a.pdf", (samples / "good.pdf").read_bytes())], type="memo",
+                event="new", new_title="", new_start="31/10/2019")
+    body = text(r)
+    assert r.status_code == 400 and "Choose a document type." in body
+    assert "The new event needs a title." in body and "YYYY-MM-DD" in body
+
+
+def test_hostile_file_names_are_stored_safely(staff, samples, data):
+    r = _upload(staff, [("../../etc/pass\x00wd.pdf", (samples / "good.pdf").read_bytes())])
+    assert r.status_code == 200
+    doc = Repository(Settings.from_env(environ={}, data_dir=data)).document(
+        "2019-osaka-waste-report-1")
+    assert doc.original_name == "pass" or "/" not in doc.original_name
+    assert "\x00" not in doc.original_name and ".." not in doc.original_name
+
+
+def test_html_in_fields_shows_as_text(staff, samples):
+    r = _upload(staff, [("x.pdf", (samples / "good.pdf").read_bytes())],
+                title="<img src=x onerror=alert(1)>", note="<b>bold</b>")
+    assert "<img src=x" not in r.get_data(as_text=True)
+    page = staff.get("/documents/2019-osaka-waste-report-1").get_data(as_text=True)
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page and "<b>bold</b>" not in page
+
+
+def test_oversized_file_and_request(staff):
+    over_file_limit = b"%PDF-1.4\n" + b"0" * 300_000          # limit: 200,000 bytes a file
+    r = _upload(staff, [("big.pdf", over_file_limit)])
+    assert r.status_code == 400 and "larger than the limit" in text(r)
+    over_request_limit = b"%PDF-1.4\n" + b"0" * 1_600_000      # 2 files' worth + 1 MiB
+    r = _upload(staff, [("huge.pdf", over_request_limit)])
+    assert r.status_code == 413 and "File too large" in text(r)
+
+
+def test_upload_without_csrf_token_is_refused(staff, samples):
+    r = staff.post("/staff/upload", data={"event": "2019-osaka-waste", "type": "report",
+                                          "status": "published",
+                                          "files": [(io.BytesIO(b"%PDF-1.4"), "a.pdf")]},
+                   content_type="multipart/form-data")
+    assert r.status_code == 400 and "expired" in text(r)

@@ -1,0 +1,178 @@
+"""Staff upload: one or several PDFs to an existing event or one created on the spot.
+
+Every file goes through `Indexer.add`, the same path as `minamata add`: the same
+refusals, the same atomic store, the index updated before the page answers."""
+import re
+import tempfile
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pycountry
+from flask import Blueprint, current_app, g, render_template, request, url_for
+from flask_babel import gettext as _
+
+from indexer.errors import PdfRefused
+from indexer.ingest import Indexer, safe_file_name
+from repo.errors import DuplicateDocument, InvalidInput, LockHeld, NotFound
+from repo.manifest import UN_REGIONS
+from repo.models import DOCUMENT_TYPES, Event
+from webui.security import staff_required
+from webui.services import repository, services
+
+bp = Blueprint("upload", __name__, url_prefix="/staff")
+MAX_FILES = 20
+
+
+def refusal_message(error):
+    """Why a file was refused, in the interface language."""
+    if isinstance(error, DuplicateDocument):
+        return _("This file is already in the repository.")
+    reasons = {
+        "empty": _("The file is empty."),
+        "not_pdf": _("The file is not a PDF."),
+        "corrupt": _("The PDF is damaged and cannot be read."),
+        "encrypted": _("The PDF is password-protected; upload it without a password."),
+        "too_large": _("The file is larger than the limit."),
+        "too_many_pages": _("The PDF has more pages than the limit."),
+        "timeout": _("Reading the PDF took too long; it was stopped."),
+    }
+    return reasons.get(getattr(error, "reason", None), str(error))
+
+
+@bp.get("/upload")
+@staff_required()
+def form():
+    """The upload form."""
+    return render_template("upload.html", **_form_context(request.args, errors={}))
+
+
+@bp.post("/upload")
+@staff_required()
+def upload():
+    """Store and index the uploaded files; show what was found in each."""
+    errors = _check_fields(request.form)
+    files = [f for f in request.files.getlist("files") if f and f.filename]
+    if not files:
+        errors["files"] = _("Choose at least one PDF.")
+    elif len(files) > MAX_FILES:
+        errors["files"] = _("At most %(n)s files at once.", n=MAX_FILES)
+    if errors:
+        return render_template("upload.html", **_form_context(request.form, errors)), 400
+    try:
+        event_id = _event_for(request.form)
+    except InvalidInput as e:
+        errors["event"] = str(e)
+        return render_template("upload.html", **_form_context(request.form, errors)), 400
+    results = [_store_one(f, event_id, request.form, len(files) == 1) for f in files]
+    status = 200 if any(r["doc"] for r in results) else 400
+    return render_template("uploaded.html", results=results, event_id=event_id), status
+
+
+def _check_fields(form):
+    errors = {}
+    if form.get("type") not in DOCUMENT_TYPES:
+        errors["type"] = _("Choose a document type.")
+    if form.get("status") not in ("published", "draft"):
+        errors["status"] = _("Choose whether to publish now or keep a draft.")
+    if form.get("language") and not re.fullmatch(r"[a-z]{2,3}", form["language"]):
+        errors["language"] = _("Use a two-letter language code such as en, fr or es.")
+    if form.get("event") == "new":
+        errors.update(_check_new_event(form))
+    elif not form.get("event"):
+        errors["event"] = _("Choose an event, or create one.")
+    else:
+        try:
+            repository().event(form["event"])
+        except NotFound:
+            errors["event"] = _("Choose an event, or create one.")
+    for name in ("title", "note"):
+        if len(form.get(name, "")) > 500:
+            errors[name] = _("At most 500 characters.")
+    return errors
+
+
+def _check_new_event(form):
+    errors = {}
+    if not form.get("new_title", "").strip():
+        errors["new_title"] = _("The new event needs a title.")
+    if not form.get("new_city", "").strip():
+        errors["new_city"] = _("The new event needs a city.")
+    if pycountry.countries.get(alpha_2=form.get("new_country", "").upper()) is None:
+        errors["new_country"] = _("Choose a country.")
+    if form.get("new_region") not in UN_REGIONS:
+        errors["new_region"] = _("Choose a region.")
+    try:
+        start = date.fromisoformat(form.get("new_start", ""))
+        end = date.fromisoformat(form.get("new_end", "") or form.get("new_start", ""))
+        if end < start:
+            errors["new_end"] = _("The event cannot end before it starts.")
+    except ValueError:
+        errors["new_start"] = _("Give the dates as YYYY-MM-DD.")
+    return errors
+
+
+def _event_for(form):
+    """The chosen event's id, creating the new event first if asked."""
+    if form.get("event") != "new":
+        return form["event"]
+    repo = repository()
+    start = form["new_start"]
+    slug = re.sub(r"[^a-z0-9]+", "-", safe_ascii(form["new_city"]).lower()).strip("-")
+    event_id = f"{start[:4]}-{slug or 'event'}"
+    n = 1
+    while repo.catalog.find_event(event_id if n == 1 else f"{event_id}-{n}"):
+        n += 1
+    event_id = event_id if n == 1 else f"{event_id}-{n}"
+    lang = form.get("new_language") or "en"
+    split = lambda name: [x.strip() for x in form.get(name, "").split(";") if x.strip()]  # noqa: E731
+    event = Event(id=event_id, titles={lang: form["new_title"].strip()},
+                  city=form["new_city"].strip(), country=form["new_country"].upper(),
+                  region=form["new_region"], start=start, end=form.get("new_end") or start,
+                  organisers=split("new_organisers"), funders=split("new_funders"),
+                  topics=[t.lower() for t in split("new_topics")],
+                  descriptions={lang: form.get("new_description", "").strip()}
+                  if form.get("new_description", "").strip() else {})
+    with repo.writing(timeout=60):
+        repo.put_event(event, actor=g.user["name"], address=request.remote_addr)
+    return event_id
+
+
+def safe_ascii(text):
+    """Text folded to ASCII letters, for building ids."""
+    import unicodedata
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
+def _store_one(upload, event_id, form, single):
+    name = safe_file_name(upload.filename)
+    result = {"name": name, "doc": None, "error": None, "existing": None}
+    store = replace(services().store_settings, lock_timeout=60.0, workers=1)
+    with tempfile.TemporaryDirectory(dir=store.data_dir) as tmp:
+        path = Path(tmp) / "upload.pdf"
+        upload.save(path)           # streamed to disk by Werkzeug, never held in memory
+        indexer = Indexer(store)
+        try:
+            result["doc"] = indexer.add(
+                path, event_id, form["type"], title=form.get("title") if single else None,
+                language=form.get("language", ""), note=form.get("note", ""),
+                added_by=g.user["name"], original_name=name, status=form["status"],
+                address=request.remote_addr)
+        except DuplicateDocument as e:
+            result["error"] = refusal_message(e)
+            result["existing"] = url_for("browse.document", doc_id=e.existing_id)
+        except (PdfRefused, InvalidInput) as e:
+            result["error"] = refusal_message(e)
+        except LockHeld:
+            result["error"] = _("The repository is busy; please try again in a minute.")
+        finally:
+            indexer.close()
+    return result
+
+
+def _form_context(values, errors):
+    repo = repository()
+    countries = sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda x: x[1])
+    return dict(values=values, errors=errors, events=repo.events(), types=DOCUMENT_TYPES,
+                regions=list(UN_REGIONS), countries=countries,
+                max_mb=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024))
