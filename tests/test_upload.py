@@ -160,3 +160,26 @@ def test_upload_without_csrf_token_is_refused(staff, samples):
                                           "files": [(io.BytesIO(b"%PDF-1.4"), "a.pdf")]},
                    content_type="multipart/form-data")
     assert r.status_code == 400 and "expired" in text(r)
+
+
+def test_api_upload_with_a_token(app, data, samples):
+    repo = Repository(Settings.from_env(environ={}, data_dir=data))
+    token = repo.accounts.new_token("amina")
+    client = app.test_client()
+    pdf = (samples / "good.pdf").read_bytes()
+    body = lambda: {"file": (io.BytesIO(pdf), "r.pdf"), "event": "2019-osaka-waste",  # noqa
+                    "type": "report", "note": "English only"}
+    assert client.post("/api/documents", data=body()).status_code == 401
+    bad = client.post("/api/documents", data=body(), headers={"Authorization": "Bearer nope"})
+    assert bad.status_code == 401 and bad.is_json
+    auth = {"Authorization": f"Bearer {token}"}
+    r = client.post("/api/documents", data=body(), headers=auth)
+    assert r.status_code == 201 and r.get_json()["source_note"] == "English only"
+    again = client.post("/api/documents", data=body(), headers=auth)
+    assert again.status_code == 409 and again.get_json()["existing"] == r.get_json()["id"]
+    wrong = client.post("/api/documents", headers=auth, data={
+        "file": (io.BytesIO(b"PK zip"), "x.pdf"), "event": "2019-osaka-waste",
+        "type": "report"})
+    assert wrong.status_code == 400 and "not a PDF" in wrong.get_json()["error"]
+    nothing = client.post("/api/documents", headers=auth, data={"event": "x"})
+    assert nothing.status_code == 400

@@ -72,6 +72,45 @@ def event(event_id):
     return jsonify(data)
 
 
+@bp.post("/documents")
+def add_document():
+    """Add a PDF (multipart: file, event, type; optional title, language, note, published)
+    with `Authorization: Bearer TOKEN`; 201 with the document, or 4xx {"error": ...}."""
+    from indexer.errors import PdfRefused
+    from repo.errors import DuplicateDocument, InvalidInput, LockHeld
+    from webui.views.upload import store_upload
+    user = _token_user()
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise ApiError(400, "send the PDF as the multipart field 'file'")
+    published = request.form.get("published", "true").lower()
+    if published not in ("true", "false", "1", "0", "yes", "no"):
+        raise ApiError(400, "published must be true or false")
+    try:
+        doc = store_upload(upload, request.form.get("event", ""), request.form.get("type", ""),
+                           user.name, title=request.form.get("title"),
+                           language=request.form.get("language", ""),
+                           note=request.form.get("note", ""),
+                           status="published" if published in ("true", "1", "yes") else "draft")
+    except DuplicateDocument as e:
+        return jsonify(error=str(e), existing=e.existing_id), 409
+    except (PdfRefused, InvalidInput, NotFound) as e:
+        raise ApiError(400 if not isinstance(e, NotFound) else 404, str(e)) from e
+    except LockHeld as e:
+        raise ApiError(503, str(e)) from e
+    return jsonify(doc.to_dict()), 201
+
+
+def _token_user():
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    user = repository().accounts.by_token(token.strip()) if scheme.lower() == "bearer" else None
+    if user is None:
+        raise ApiError(401, "send a valid API token: Authorization: Bearer TOKEN "
+                            "(minamata user token NAME)")
+    return user
+
+
 @bp.route("/<path:_rest>")
 def not_found(_rest):
     """Unknown API paths answer JSON, not an HTML page."""

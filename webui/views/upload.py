@@ -147,27 +147,37 @@ def safe_ascii(text):
 def _store_one(upload, event_id, form, single):
     name = safe_file_name(upload.filename)
     result = {"name": name, "doc": None, "error": None, "existing": None}
+    try:
+        result["doc"] = store_upload(upload, event_id, form["type"], g.user["name"],
+                                     title=form.get("title") if single else None,
+                                     language=form.get("language", ""),
+                                     note=form.get("note", ""), status=form["status"])
+    except DuplicateDocument as e:
+        result["error"] = refusal_message(e)
+        result["existing"] = url_for("browse.document", doc_id=e.existing_id)
+    except (PdfRefused, InvalidInput) as e:
+        result["error"] = refusal_message(e)
+    except LockHeld:
+        result["error"] = _("The repository is busy; please try again in a minute.")
+    return result
+
+
+def store_upload(upload, event_id, doc_type, user, title=None, language="", note="",
+                 status="published"):
+    """Save an uploaded file to a temporary file and add it with `Indexer.add`; raises
+    what `add` raises. The web form and the JSON API both come here."""
     store = replace(services().store_settings, lock_timeout=60.0, workers=1)
     with tempfile.TemporaryDirectory(dir=store.data_dir) as tmp:
         path = Path(tmp) / "upload.pdf"
         upload.save(path)           # streamed to disk by Werkzeug, never held in memory
         indexer = Indexer(store)
         try:
-            result["doc"] = indexer.add(
-                path, event_id, form["type"], title=form.get("title") if single else None,
-                language=form.get("language", ""), note=form.get("note", ""),
-                added_by=g.user["name"], original_name=name, status=form["status"],
-                address=request.remote_addr)
-        except DuplicateDocument as e:
-            result["error"] = refusal_message(e)
-            result["existing"] = url_for("browse.document", doc_id=e.existing_id)
-        except (PdfRefused, InvalidInput) as e:
-            result["error"] = refusal_message(e)
-        except LockHeld:
-            result["error"] = _("The repository is busy; please try again in a minute.")
+            return indexer.add(path, event_id, doc_type, title=title, language=language,
+                               note=note, added_by=user,
+                               original_name=safe_file_name(upload.filename or "upload.pdf"),
+                               status=status, address=request.remote_addr)
         finally:
             indexer.close()
-    return result
 
 
 def _form_context(values, errors):
