@@ -16,7 +16,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from indexer.errors import IndexUnavailable
-from indexer.schema import build_schema, document_entries, index_key
+from indexer.schema import SCHEMA_VERSION, build_schema, document_entries, index_key
 from repo.faults import crash_point
 from repo.files import atomic_write
 
@@ -92,7 +92,16 @@ class IndexStore:
         # pages first: a directory counts as an index once its `docs` index exists.
         whoosh_index.create_in(str(path), build_schema(), indexname=PAGES)
         whoosh_index.create_in(str(path), build_schema(), indexname=DOCS)
+        (path / "SCHEMA_VERSION").write_text(str(SCHEMA_VERSION))
         return path
+
+    def schema_version(self):
+        """The schema version of the live index (0 when older than this marker)."""
+        path = self.current_dir()
+        try:
+            return int((path / "SCHEMA_VERSION").read_text())
+        except (OSError, ValueError, TypeError):
+            return 0
 
     def swap(self, new_dir):
         """Make `new_dir` the live index (atomic rename), then delete the others."""
@@ -128,6 +137,9 @@ def sync(repo, store, progress=None):
     remove what is gone. Call with the repository's write lock held."""
     started = time.monotonic()
     store.remove_stale()      # a rebuild that died half-way leaves its directory behind
+    if store.current_dir() is not None and store.schema_version() != SCHEMA_VERSION:
+        # An index made by an older version has other fields: build it anew.
+        return rebuild(repo, store, progress)
     ix = store.open_or_create()
     have = indexed_keys(ix)
     want = expected_keys(repo)

@@ -67,6 +67,21 @@ class Indexer:
             sync(self.repo, self.index)
         return doc
 
+    def edit(self, doc_id, changes, actor, address=""):
+        """Change a document's metadata (title, type, language, note, status), audited,
+        and re-index it before returning the updated Document."""
+        allowed = {"title", "type", "declared_language", "source_note", "status"}
+        unknown = set(changes) - allowed
+        if unknown:
+            raise InvalidInput(f"cannot change {', '.join(sorted(unknown))}")
+        with self.repo.writing():
+            doc = self.repo.document(doc_id)
+            for name, value in changes.items():
+                setattr(doc, name, value.strip() if isinstance(value, str) else value)
+            self.repo.update_document(doc, actor=actor, address=address)
+            sync(self.repo, self.index)
+        return doc
+
     def precheck(self, path, event_id, doc_type):
         """The cheap refusals, before any parsing: size, content type, event, type, duplicate.
         Returns the file's SHA-256."""

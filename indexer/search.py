@@ -143,7 +143,11 @@ class SearchService:
             self._searchers = (pair.docs.searcher(), pair.pages.searcher())
             self._facet_values = FacetValues(self._searchers[0])
         elif not all(s.up_to_date() for s in self._searchers):
-            self._searchers = tuple(s.refresh() for s in self._searchers)
+            # Not Searcher.refresh(): it reuses the readers of unchanged segments and, with
+            # them, their old deletion marks, so a retracted document stayed findable.
+            self.close()
+            pair = self.store.open()
+            self._searchers = (pair.docs.searcher(), pair.pages.searcher())
             self._facet_values = FacetValues(self._searchers[0])
         return self._searchers
 

@@ -132,11 +132,18 @@ class Repository:
             self._drop_files(old.sha256)
         return doc
 
-    def update_document(self, doc):
-        """Save changed metadata of a document (its file stays)."""
+    def update_document(self, doc, actor=None, address=""):
+        """Save changed metadata of a document (its file stays); with an `actor`, the
+        change is audited (edit, publish or retract) in the same transaction."""
         self.validate(doc)
+        before = self.catalog.find_by_id(doc.id)
         with self.catalog.transaction():
-            return self.catalog.put_document(doc)
+            self.catalog.put_document(doc)
+            if actor and before is not None:
+                self.audit.record(actor, _change_kind(before, doc), doc.id,
+                                  before=_audited(before), after=_audited(doc),
+                                  address=address)
+        return doc
 
     def remove_document(self, doc_id):
         """Remove a document's row, then its files."""
@@ -178,6 +185,14 @@ class Repository:
         if self.catalog.find_by_sha(sha) is None:
             self.pdfs.remove(sha)
             self.texts.remove(sha)
+
+
+def _change_kind(before, after):
+    if before.status != after.status and after.status == "retracted":
+        return "retract"
+    if before.status != after.status and after.status == "published":
+        return "publish"
+    return "edit"
 
 
 def _audited(doc):

@@ -196,6 +196,12 @@ T = {  # English: (French, Spanish)
     "The event cannot end before it starts.": ("L'événement ne peut pas finir avant de commencer.", "El evento no puede terminar antes de empezar."),
     "Give the dates as YYYY-MM-DD.": ("Indiquez les dates au format AAAA-MM-JJ.", "Indique las fechas en el formato AAAA-MM-DD."),
     "The repository is busy; please try again in a minute.": ("Le répertoire est occupé ; veuillez réessayer dans une minute.", "El repositorio está ocupado; inténtelo de nuevo en un minuto."),
+    "Correct or retract": ("Corriger ou retirer", "Corregir o retirar"),
+    "Correct a document": ("Corriger un document", "Corregir un documento"),
+    "Status": ("Statut", "Estado"),
+    "Save": ("Enregistrer", "Guardar"),
+    "A title of 1 to 500 characters is needed.": ("Un titre de 1 à 500 caractères est nécessaire.", "Se necesita un título de 1 a 500 caracteres."),
+    "Choose a status.": ("Choisissez un statut.", "Elija un estado."),
 }
 
 

@@ -188,3 +188,11 @@ def test_another_manifest_leaves_this_ones_documents_alone(data, tmp_path, sampl
     assert "0 removed" in again.splitlines()[-1]
     events = json.loads(run_cli("--data", str(data), "events", "--json").stdout)
     assert len(events) == 4
+
+
+def test_an_index_from_an_older_schema_is_rebuilt(data):
+    live = (data / "index" / "CURRENT").read_text().strip()
+    (data / "index" / live / "SCHEMA_VERSION").write_text("1")
+    out = run_cli("--data", str(data), "index", "--no-manifest").stdout
+    assert "index rebuilt: 11 added" in out
+    assert run_cli("--data", str(data), "check").returncode == 0

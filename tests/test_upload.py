@@ -183,3 +183,35 @@ def test_api_upload_with_a_token(app, data, samples):
     assert wrong.status_code == 400 and "not a PDF" in wrong.get_json()["error"]
     nothing = client.post("/api/documents", headers=auth, data={"event": "x"})
     assert nothing.status_code == 400
+
+
+def test_correct_a_title_then_retract_and_publish_again(staff, app, samples, data):
+    _upload(staff, [("r.pdf", (samples / "good.pdf").read_bytes())])
+    doc = "2019-osaka-waste-report-1"
+    edit = f"/staff/documents/{doc}/edit"
+    form = {"csrf_token": _token(staff, edit), "title": "Corrected <title>",
+            "type": "report", "language": "en", "note": "English only", "status": "published"}
+    r = staff.post(edit, data=form)
+    assert r.status_code == 302
+    anon = app.test_client()
+    hits = anon.get("/api/search?q=corrected").get_json()["hits"]
+    assert [h["title"] for h in hits] == ["Corrected <title>"]
+    assert staff.post(edit, data={**form, "status": "retracted"}).status_code == 302
+    assert anon.get("/api/search?q=corrected").get_json()["total"] == 0
+    assert anon.get(f"/documents/{doc}").status_code == 404
+    assert "Retracted" in text(staff.get(f"/documents/{doc}"))
+    staff.post(edit, data={**form, "status": "published"})
+    assert anon.get("/api/search?q=corrected").get_json()["total"] == 1
+    entries = Repository(Settings.from_env(environ={}, data_dir=data)).audit.entries(target=doc)
+    assert [e.action for e in entries] == ["publish", "retract", "edit", "add"]
+    assert entries[2].before["title"] == "A good sample report"
+    assert entries[2].after["title"] == "Corrected <title>"
+
+
+def test_edit_needs_staff_and_valid_fields(staff, app):
+    assert app.test_client().get("/staff/documents/hanoi-report/edit").status_code == 302
+    edit = "/staff/documents/hanoi-report/edit"
+    r = staff.post(edit, data={"csrf_token": _token(staff, edit), "title": "", "type": "memo",
+                               "status": "gone"})
+    assert r.status_code == 400 and "Choose a document type." in text(r)
+    assert staff.get("/staff/documents/nope/edit").status_code == 404

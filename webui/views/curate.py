@@ -1,0 +1,54 @@
+"""Staff curation of a document: correct its metadata, publish, retract."""
+from dataclasses import replace
+
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from indexer.ingest import Indexer
+from repo.errors import InvalidInput, LockHeld, NotFound
+from repo.models import DOCUMENT_TYPES, STATUSES
+from webui.security import staff_required
+from webui.services import repository, services
+
+bp = Blueprint("curate", __name__, url_prefix="/staff/documents")
+
+
+@bp.route("/<doc_id>/edit", methods=["GET", "POST"])
+@staff_required()
+def edit(doc_id):
+    """The edit form; on POST, save, re-index and go back to the document."""
+    try:
+        doc = repository().document(doc_id)
+    except NotFound:
+        abort(404, _("There is no document with this address."))
+    if request.method == "GET":
+        return render_template("edit.html", doc=doc, values={}, errors={}, types=DOCUMENT_TYPES,
+                               statuses=STATUSES)
+    form = request.form
+    errors = {}
+    changes = {"title": form.get("title", "").strip(), "type": form.get("type", ""),
+               "declared_language": form.get("language", "").strip().lower(),
+               "source_note": form.get("note", "").strip(), "status": form.get("status", "")}
+    if not changes["title"] or len(changes["title"]) > 500:
+        errors["title"] = _("A title of 1 to 500 characters is needed.")
+    if changes["type"] not in DOCUMENT_TYPES:
+        errors["type"] = _("Choose a document type.")
+    if changes["status"] not in STATUSES:
+        errors["status"] = _("Choose a status.")
+    if changes["declared_language"] and not changes["declared_language"].isalpha():
+        errors["language"] = _("Use a two-letter language code such as en, fr or es.")
+    if len(changes["source_note"]) > 500:
+        errors["note"] = _("At most 500 characters.")
+    if errors:
+        return render_template("edit.html", doc=doc, values=form, errors=errors,
+                               types=DOCUMENT_TYPES, statuses=STATUSES), 400
+    indexer = Indexer(replace(services().store_settings, lock_timeout=60.0))
+    try:
+        indexer.edit(doc_id, changes, g.user["name"], request.remote_addr)
+    except (InvalidInput, LockHeld) as e:
+        errors["form"] = str(e)
+        return render_template("edit.html", doc=doc, values=form, errors=errors,
+                               types=DOCUMENT_TYPES, statuses=STATUSES), 400
+    finally:
+        indexer.close()
+    return redirect(url_for("browse.document", doc_id=doc_id))
