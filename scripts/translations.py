@@ -202,6 +202,19 @@ T = {  # English: (French, Spanish)
     "Save": ("Enregistrer", "Guardar"),
     "A title of 1 to 500 characters is needed.": ("Un titre de 1 à 500 caractères est nécessaire.", "Se necesita un título de 1 a 500 caracteres."),
     "Choose a status.": ("Choisissez un statut.", "Elija un estado."),
+    "Audit trail": ("Journal d'audit", "Registro de auditoría"),
+    "Who": ("Qui", "Quién"),
+    "Action": ("Action", "Acción"),
+    "All": ("Toutes", "Todas"),
+    "What": ("Quoi", "Qué"),
+    "Since": ("Depuis", "Desde"),
+    "Export:": ("Exporter :", "Exportar:"),
+    "When": ("Quand", "Cuándo"),
+    "Before": ("Avant", "Antes"),
+    "After": ("Après", "Después"),
+    "From": ("Depuis l'adresse", "Desde la dirección"),
+    "No entries match these filters.": ("Aucune entrée ne correspond à ces filtres.", "Ninguna entrada corresponde a estos filtros."),
+    "Only the 500 newest entries are shown; the exports hold up to 5,000.": ("Seules les 500 entrées les plus récentes sont affichées ; les exports en contiennent jusqu'à 5 000.", "Solo se muestran las 500 entradas más recientes; las exportaciones contienen hasta 5.000."),
 }
 
 

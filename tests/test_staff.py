@@ -98,3 +98,25 @@ def test_session_secret_is_kept_in_the_data_directory(settings, app):
     again = create_app(WebSettings(store=Settings.from_env(environ={},
                                                            data_dir=settings.data_dir)))
     assert again.config["SECRET_KEY"] == app.config["SECRET_KEY"] == key.read_text().strip()
+
+
+def test_audit_trail_is_for_admins_with_filters_and_exports(app, settings):
+    repo = Repository(settings)
+    repo.accounts.add("root", PASSWORD, "admin")
+    editor = app.test_client()
+    _sign_in(editor)
+    assert editor.get("/staff/audit").status_code == 403
+    admin = app.test_client()
+    _sign_in(admin, name="root")
+    with repo.catalog.transaction():
+        repo.audit.record("=cmd|' /C calc'!A0", "edit", "hanoi-report",
+                          before={"title": "<b>old</b>"}, after={"title": "new"})
+    page = admin.get("/staff/audit?action=edit").get_data(as_text=True)
+    assert "hanoi-report" in page and "<b>old</b>" not in page
+    assert "<td>sign_in</td>" not in page and "<td>edit</td>" in page
+    csv_text = admin.get("/staff/audit?format=csv&action=edit").get_data(as_text=True)
+    assert csv_text.splitlines()[0].startswith("id,at,actor,action")
+    assert "'=cmd" in csv_text                       # no formula injection into spreadsheets
+    entries = admin.get("/staff/audit?format=json").get_json()
+    assert {e["action"] for e in entries} >= {"sign_in", "edit"}
+    assert app.test_client().get("/staff/audit").status_code == 302
