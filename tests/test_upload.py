@@ -215,3 +215,43 @@ def test_edit_needs_staff_and_valid_fields(staff, app):
                                "status": "gone"})
     assert r.status_code == 400 and "Choose a document type." in text(r)
     assert staff.get("/staff/documents/nope/edit").status_code == 404
+
+
+def test_concurrent_uploads_lose_nothing_and_store_a_file_once(app, samples, tmp_path, data):
+    import threading
+    from tests.conftest import make_pdf
+    clients = []
+    for _ in range(4):
+        c = app.test_client()
+        c.post("/staff/sign-in", data={"name": "amina", "password": PASSWORD,
+                                       "csrf_token": _token(c, "/staff/sign-in")})
+        clients.append(c)
+    same = (samples / "good.pdf").read_bytes()
+    other = [make_pdf(tmp_path / f"o{i}.pdf", [f"Distinct upload number {i} about "
+                                               f"thermometers{i}."]).read_bytes()
+             for i in range(2)]
+    payloads = [same, same, other[0], other[1]]
+    tokens = [_token(c) for c in clients]
+    codes = []
+
+    def send(i):
+        r = clients[i].post("/staff/upload", content_type="multipart/form-data", data={
+            "csrf_token": tokens[i], "event": "2019-osaka-waste", "type": "other",
+            "status": "published", "files": [(io.BytesIO(payloads[i]), f"f{i}.pdf")]})
+        codes.append((i, r.status_code, text(r)))
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    by_index = {i: (code, body) for i, code, body in codes}
+    assert by_index[2][0] == by_index[3][0] == 200
+    assert sorted(by_index[i][0] for i in (0, 1)) == [200, 400]
+    assert any("already in the repository" in by_index[i][1] for i in (0, 1))
+    repo = Repository(Settings.from_env(environ={}, data_dir=data))
+    stored = [d for d in repo.documents("2019-osaka-waste") if d.type == "other"]
+    assert len(stored) == 3 and len({d.sha256 for d in stored}) == 3
+    anon = app.test_client()
+    for i in range(2):
+        assert anon.get(f"/api/search?q=thermometers{i}").get_json()["total"] == 1

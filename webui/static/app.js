@@ -6,3 +6,11 @@ document.addEventListener("change", function (event) {
     window.location.assign(box.getAttribute("data-toggle-url"));
   }
 });
+// Upload form: choosing "a new event" opens its fields.
+document.addEventListener("change", function (event) {
+  var select = event.target;
+  if (select.id === "event" && select.form && select.form.classList.contains("upload")) {
+    var details = select.form.querySelector("details");
+    if (details) { details.open = select.value === "new"; }
+  }
+});
