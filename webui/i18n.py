@@ -3,6 +3,7 @@
 Message catalogues (.po) are compiled to .mo when the app starts, into the data
 directory, so no binary catalogue is committed.
 """
+import os
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -16,13 +17,12 @@ COOKIE = "lang"
 def compile_catalogues(target):
     """Compile every webui/translations/<lang>/LC_MESSAGES/messages.po into `target`."""
     for po_path in SOURCE.glob("*/LC_MESSAGES/messages.po"):
+        # Always compiled (a few milliseconds): file times are no guide after a copy.
         mo_path = Path(target) / po_path.relative_to(SOURCE).with_suffix(".mo")
-        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
-            continue
         mo_path.parent.mkdir(parents=True, exist_ok=True)
         with open(po_path, "rb") as f:
             catalog = read_po(f)
-        tmp = mo_path.with_suffix(".tmp")
+        tmp = mo_path.with_suffix(f".{os.getpid()}.tmp")      # workers start together
         with open(tmp, "wb") as f:
             write_mo(f, catalog)
         tmp.replace(mo_path)
