@@ -82,6 +82,19 @@ class Indexer:
             sync(self.repo, self.index)
         return doc
 
+    def delete(self, doc_id, actor, address=""):
+        """Delete a document (kept in the trash), audited, and take it out of the index."""
+        with self.repo.writing():
+            self.repo.remove_document(doc_id, actor=actor, address=address)
+            sync(self.repo, self.index)
+
+    def restore(self, doc_id, actor, address=""):
+        """Bring a document back from the trash and index it again."""
+        with self.repo.writing():
+            doc = self.repo.restore_document(doc_id, actor, address)
+            sync(self.repo, self.index)
+        return doc
+
     def precheck(self, path, event_id, doc_type):
         """The cheap refusals, before any parsing: size, content type, event, type, duplicate.
         Returns the file's SHA-256."""

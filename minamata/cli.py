@@ -84,6 +84,10 @@ def _parser():
     c.add_argument("--no-manifest", action="store_true", help="do not load any manifest")
     c.set_defaults(run=cmd_serve)
 
+    c = sub.add_parser("restore", help="bring a deleted document back from the trash")
+    c.add_argument("id", nargs="?", help="document id (omit to list the trash)")
+    c.set_defaults(run=cmd_restore)
+
     c = sub.add_parser("user", help="manage Secretariat staff accounts")
     users = c.add_subparsers(required=True, metavar="ACTION")
     u = users.add_parser("add", help="create an account (password read from the terminal, "
@@ -204,6 +208,17 @@ def cmd_serve(args, settings):
           "(Ctrl+C to stop)", flush=True)
     serve(lambda: create_app(WebSettings(store=settings)), args.host, args.port,
           args.workers, args.threads)
+
+
+def cmd_restore(args, settings):
+    """Restore a deleted document, or list the trash."""
+    indexer = Indexer(settings)
+    if not args.id:
+        for doc_id in indexer.repo.trash.ids():
+            print(doc_id)
+        return
+    doc = indexer.restore(args.id, "cli")
+    print(f"{doc.id}\trestored\t{doc.title}")
 
 
 def _read_password(prompt="Password: "):

@@ -16,6 +16,7 @@ from repo.faults import crash_point
 from repo.files import PdfStore, TextStore
 from repo.lock import write_lock
 from repo.models import DOCUMENT_TYPES, STATUSES
+from repo.trash import Trash
 
 
 class Repository:
@@ -29,6 +30,7 @@ class Repository:
         self.pdfs = PdfStore(self.data_dir / "files")
         self.texts = TextStore(self.data_dir / "text")
         self.lock_path = self.data_dir / "write.lock"
+        self.trash = Trash(self.data_dir / "trash")
         self.accounts = Accounts(self.catalog)
         self.audit = AuditLog(self.catalog)
 
@@ -145,12 +147,35 @@ class Repository:
                                   address=address)
         return doc
 
-    def remove_document(self, doc_id):
-        """Remove a document's row, then its files."""
+    def remove_document(self, doc_id, actor=None, address=""):
+        """Remove a document's row, then its files. With an `actor` (a person deleting it),
+        it is first kept whole in the trash, and the deletion is audited."""
         doc = self.catalog.get_document(doc_id)
+        if actor:
+            self.trash.keep(doc, self.pdfs.path(doc.sha256), self.texts.path(doc.sha256))
         with self.catalog.transaction():
             self.catalog.delete_document(doc_id)
+            if actor:
+                self.audit.record(actor, "delete", doc_id, before=_audited(doc),
+                                  address=address)
         self._drop_files(doc.sha256)
+
+    def restore_document(self, doc_id, actor, address=""):
+        """Bring a deleted document back from the trash, as it was."""
+        doc, pdf, text = self.trash.get(doc_id)
+        if self.has_document(doc_id):
+            raise InvalidInput(f"a document {doc_id!r} exists already")
+        self.validate(doc)
+        existing = self.catalog.find_by_sha(doc.sha256)
+        if existing is not None:
+            raise DuplicateDocument(f"its file is in the repository again, as document "
+                                    f"{existing.id!r}", existing.id)
+        self._store_files(doc, pdf, text)
+        with self.catalog.transaction():
+            self.catalog.put_document(doc)
+            self.audit.record(actor, "restore", doc_id, after=_audited(doc), address=address)
+        self.trash.forget(doc_id)
+        return doc
 
     def keep_text(self, doc, text_payload):
         """Replace the kept text of a stored document (re-extraction)."""

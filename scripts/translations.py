@@ -215,6 +215,10 @@ T = {  # English: (French, Spanish)
     "From": ("Depuis l'adresse", "Desde la dirección"),
     "No entries match these filters.": ("Aucune entrée ne correspond à ces filtres.", "Ninguna entrada corresponde a estos filtros."),
     "Only the 500 newest entries are shown; the exports hold up to 5,000.": ("Seules les 500 entrées les plus récentes sont affichées ; les exports en contiennent jusqu'à 5 000.", "Solo se muestran las 500 entradas más recientes; las exportaciones contienen hasta 5.000."),
+    "Deleting removes the document from the repository; it is kept in the trash, from which an administrator can restore it (minamata restore %(id)s).": (
+        "La suppression retire le document du répertoire ; il est conservé dans la corbeille, d'où un administrateur peut le restaurer (minamata restore %(id)s).",
+        "Eliminar quita el documento del repositorio; se conserva en la papelera, desde donde un administrador puede restaurarlo (minamata restore %(id)s)."),
+    "Delete this document": ("Supprimer ce document", "Eliminar este documento"),
 }
 
 

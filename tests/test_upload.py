@@ -255,3 +255,34 @@ def test_concurrent_uploads_lose_nothing_and_store_a_file_once(app, samples, tmp
     anon = app.test_client()
     for i in range(2):
         assert anon.get(f"/api/search?q=thermometers{i}").get_json()["total"] == 1
+
+
+def test_admin_deletes_to_the_trash_and_restore_brings_it_back(app, data, staff):
+    from tests.conftest import run_cli
+    repo = Repository(Settings.from_env(environ={}, data_dir=data))
+    repo.accounts.add("root", PASSWORD, "admin")
+    edit = "/staff/documents/osaka-pres-japan/edit"
+    assert staff.post("/staff/documents/osaka-pres-japan/delete",
+                      data={"csrf_token": _token(staff, edit)}).status_code == 403
+    admin = app.test_client()
+    admin.post("/staff/sign-in", data={"name": "root", "password": PASSWORD,
+                                       "csrf_token": _token(admin, "/staff/sign-in")})
+    r = admin.post("/staff/documents/osaka-pres-japan/delete",
+                   data={"csrf_token": _token(admin, edit)})
+    assert r.status_code == 302
+    anon = app.test_client()
+    assert anon.get("/api/search?q=roasting+sulphide+japan").get_json()["total"] == 1
+    assert "osaka-pres-japan" not in [h["id"] for h in anon.get(
+        "/api/search?q=japan&size=50").get_json()["hits"]]
+    assert anon.get("/documents/osaka-pres-japan").status_code == 404
+    assert run_cli("--data", str(data), "restore").stdout.split() == ["osaka-pres-japan"]
+    assert run_cli("--data", str(data), "check").returncode == 0
+    out = run_cli("--data", str(data), "restore", "osaka-pres-japan").stdout
+    assert out.startswith("osaka-pres-japan\trestored")
+    assert anon.get("/documents/osaka-pres-japan").status_code == 200
+    assert "osaka-pres-japan" in [h["id"] for h in anon.get(
+        "/api/search?q=japan&size=50").get_json()["hits"]]
+    actions = [e.action for e in Repository(Settings.from_env(
+        environ={}, data_dir=data)).audit.entries(target="osaka-pres-japan")]
+    assert actions[:2] == ["restore", "delete"]
+    assert run_cli("--data", str(data), "check").returncode == 0

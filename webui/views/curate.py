@@ -52,3 +52,19 @@ def edit(doc_id):
     finally:
         indexer.close()
     return redirect(url_for("browse.document", doc_id=doc_id))
+
+
+@bp.post("/<doc_id>/delete")
+@staff_required(admin=True)
+def delete(doc_id):
+    """Delete a document (admins only): it goes to the trash, whence `minamata restore`."""
+    try:
+        repository().document(doc_id)
+    except NotFound:
+        abort(404, _("There is no document with this address."))
+    indexer = Indexer(replace(services().store_settings, lock_timeout=60.0))
+    try:
+        indexer.delete(doc_id, g.user["name"], request.remote_addr)
+    finally:
+        indexer.close()
+    return redirect(url_for("browse.events"))
