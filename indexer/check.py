@@ -33,7 +33,10 @@ def check(repo, index_store, verify_hashes=True):
     report.documents = len(docs)
     for doc in docs:
         _check_document(repo, doc, verify_hashes, report)
-    _check_leftovers(repo, {d.sha256 for d in docs}, report)
+    _check_leftovers(repo, repo.referenced_hashes(), report)
+    for version in repo.versions_all():
+        if not repo.pdfs.exists(version["sha256"]):
+            report.problems.append(f"{version['doc_id']}: an earlier version's PDF is missing")
     _check_index(repo, index_store, report)
     return report
 

@@ -82,6 +82,23 @@ class Indexer:
             sync(self.repo, self.index)
         return doc
 
+    def replace(self, doc_id, path, actor, original_name=None, address=""):
+        """Replace a document's file by a new version (the old one stays in its history);
+        its metadata stays, what was found in the file is updated, and it is re-indexed."""
+        path = Path(path)
+        current = self.repo.document(doc_id)
+        sha = self.precheck(path, current.event_id, current.type, allow_same_as=doc_id)
+        kept = self.pool.analyse(path)
+        with self.repo.writing():
+            doc = self.repo.document(doc_id)
+            doc.sha256, doc.size = sha, path.stat().st_size
+            doc.original_name = safe_file_name(original_name or path.name)
+            doc.page_count, doc.detected_languages = kept["page_count"], kept["languages"]
+            doc.text_status = kept["text_status"]
+            self.repo.replace_document(doc, path, kept, actor=actor, address=address)
+            sync(self.repo, self.index)
+        return doc
+
     def delete(self, doc_id, actor, address=""):
         """Delete a document (kept in the trash), audited, and take it out of the index."""
         with self.repo.writing():
@@ -95,7 +112,7 @@ class Indexer:
             sync(self.repo, self.index)
         return doc
 
-    def precheck(self, path, event_id, doc_type):
+    def precheck(self, path, event_id, doc_type, allow_same_as=None):
         """The cheap refusals, before any parsing: size, content type, event, type, duplicate.
         Returns the file's SHA-256."""
         if not path.is_file():
@@ -111,6 +128,8 @@ class Indexer:
         self.repo.event(event_id)
         sha = sha256_of(path)
         existing = self.repo.catalog.find_by_sha(sha)
+        if existing is not None and existing.id == allow_same_as:
+            raise InvalidInput("this is the document's current file already")
         if existing is not None:
             raise DuplicateDocument(
                 f"this file is already in the repository as document {existing.id!r}",

@@ -33,6 +33,12 @@ CREATE TABLE IF NOT EXISTS documents (
     revision INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS documents_event ON documents(event_id);
+CREATE TABLE IF NOT EXISTS versions (
+    doc_id TEXT NOT NULL, sha256 TEXT NOT NULL, original_name TEXT NOT NULL,
+    size INTEGER NOT NULL, page_count INTEGER NOT NULL, added_at TEXT NOT NULL,
+    replaced_at TEXT NOT NULL, replaced_by TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS versions_doc ON versions(doc_id);
 """
 
 _SCHEMAS_DONE = set()
@@ -151,6 +157,21 @@ class Catalog:
         """The document with that id, or None."""
         row = self.conn.execute("SELECT * FROM documents WHERE id=?", (doc_id,)).fetchone()
         return _from_row(Document, row, _DOC_JSON) if row else None
+
+    def add_version(self, old, replaced_at, replaced_by):
+        """Record a document's previous file in its history (inside a transaction)."""
+        self.conn.execute(
+            "INSERT INTO versions(doc_id, sha256, original_name, size, page_count, added_at, "
+            "replaced_at, replaced_by) VALUES(?,?,?,?,?,?,?,?)",
+            (old.id, old.sha256, old.original_name, old.size, old.page_count, old.added_at,
+             replaced_at, replaced_by))
+
+    def versions(self, doc_id=None):
+        """Earlier files of a document (or of all), newest first, as dicts."""
+        sql = "SELECT * FROM versions" + (" WHERE doc_id=?" if doc_id else "")
+        rows = self.conn.execute(sql + " ORDER BY replaced_at DESC, rowid DESC",
+                                 (doc_id,) if doc_id else ())
+        return [dict(r) for r in rows.fetchall()]
 
     def find_by_sha(self, sha256):
         """The document stored with that content hash, or None."""

@@ -51,7 +51,7 @@ class Repository:
         removed = [p for store in (self.pdfs, self.texts) for p in store.leftovers()]
         for path in removed:
             path.unlink(missing_ok=True)
-        known = {d.sha256 for d in self.catalog.list_documents()}
+        known = self.referenced_hashes()
         for store in (self.pdfs, self.texts):
             for sha in store.hashes() - known:
                 removed.append(store.path(sha))
@@ -119,20 +119,40 @@ class Repository:
         crash_point("after_catalog")
         return doc
 
-    def replace_document(self, doc, source_path, text_payload):
-        """Point an existing document at a new file (and text); the old file goes."""
+    def replace_document(self, doc, source_path, text_payload, actor=None, address=""):
+        """Point an existing document at a new file (and text). With an `actor` (a person
+        replacing it), the old file is kept in the document's history and the change is
+        audited; without (the manifest changed), the old file goes."""
         old = self.catalog.get_document(doc.id)
         self.validate(doc)
-        other = self.catalog.find_by_sha(doc.sha256)
+        other = self.catalog.find_by_sha(doc.sha256) or self._version_owner(doc.sha256)
         if other is not None and other.id != doc.id:
             raise DuplicateDocument(
                 f"this file is already in the repository as document {other.id!r}", other.id)
         self._store_files(doc, source_path, text_payload)
         with self.catalog.transaction():
             self.catalog.put_document(doc)
+            if actor and old.sha256 != doc.sha256:
+                self.catalog.add_version(old, _now(), actor)
+                self.audit.record(actor, "replace", doc.id, before=_audited(old),
+                                  after=_audited(doc), address=address)
         if old.sha256 != doc.sha256:
             self._drop_files(old.sha256)
         return doc
+
+    def versions(self, doc_id):
+        """The earlier files of a document, newest first."""
+        return self.catalog.versions(doc_id)
+
+    def versions_all(self):
+        """The earlier files of every document."""
+        return self.catalog.versions()
+
+    def _version_owner(self, sha):
+        for version in self.catalog.versions():
+            if version["sha256"] == sha:
+                return self.catalog.find_by_id(version["doc_id"])
+        return None
 
     def update_document(self, doc, actor=None, address=""):
         """Save changed metadata of a document (its file stays); with an `actor`, the
@@ -206,8 +226,13 @@ class Repository:
         self.texts.put(doc.sha256, text_payload)
         crash_point("after_text")
 
+    def referenced_hashes(self):
+        """Hashes of every stored file the catalog refers to: current files and history."""
+        return ({d.sha256 for d in self.catalog.list_documents()}
+                | {v["sha256"] for v in self.catalog.versions()})
+
     def _drop_files(self, sha):
-        if self.catalog.find_by_sha(sha) is None:
+        if sha not in self.referenced_hashes():
             self.pdfs.remove(sha)
             self.texts.remove(sha)
 

@@ -219,6 +219,14 @@ T = {  # English: (French, Spanish)
         "La suppression retire le document du répertoire ; il est conservé dans la corbeille, d'où un administrateur peut le restaurer (minamata restore %(id)s).",
         "Eliminar quita el documento del repositorio; se conserva en la papelera, desde donde un administrador puede restaurarlo (minamata restore %(id)s)."),
     "Delete this document": ("Supprimer ce document", "Eliminar este documento"),
+    "Replace the file by a corrected version": ("Remplacer le fichier par une version corrigée", "Sustituir el archivo por una versión corregida"),
+    "The current file is kept in the document's history; searches will find the new one.": (
+        "Le fichier actuel est conservé dans l'historique du document ; les recherches trouveront le nouveau.",
+        "El archivo actual se conserva en el historial del documento; las búsquedas encontrarán el nuevo."),
+    "PDF file": ("Fichier PDF", "Archivo PDF"),
+    "Replace": ("Remplacer", "Sustituir"),
+    "Earlier versions": ("Versions antérieures", "Versiones anteriores"),
+    "replaced on %(date)s": ("remplacée le %(date)s", "sustituida el %(date)s"),
 }
 
 

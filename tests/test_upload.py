@@ -286,3 +286,30 @@ def test_admin_deletes_to_the_trash_and_restore_brings_it_back(app, data, staff)
         environ={}, data_dir=data)).audit.entries(target="osaka-pres-japan")]
     assert actions[:2] == ["restore", "delete"]
     assert run_cli("--data", str(data), "check").returncode == 0
+
+
+def test_replace_keeps_the_old_version_in_history(staff, app, data, tmp_path):
+    from tests.conftest import make_pdf, run_cli
+    first = make_pdf(tmp_path / "v1.pdf", ["First version mentions obsoletium only."])
+    second = make_pdf(tmp_path / "v2.pdf", ["Corrected version mentions correctium only."])
+    _upload(staff, [("v1.pdf", first.read_bytes())], title="Versioned report")
+    doc = "2019-osaka-waste-report-1"
+    edit = f"/staff/documents/{doc}/edit"
+    r = staff.post(f"/staff/documents/{doc}/replace", content_type="multipart/form-data",
+                   data={"csrf_token": _token(staff, edit),
+                         "file": (io.BytesIO(second.read_bytes()), "v2.pdf")})
+    assert r.status_code == 302
+    anon = app.test_client()
+    assert anon.get("/api/search?q=correctium").get_json()["total"] == 1
+    assert anon.get("/api/search?q=obsoletium").get_json()["total"] == 0
+    page = text(anon.get(f"/documents/{doc}"))
+    assert "Earlier versions" in page and "v1.pdf" in page and "Versioned report" in page
+    old = re.search(r'href="(/documents/[^"]+/versions/[0-9a-f]+/file)"', page).group(1)
+    assert anon.get(old).data == first.read_bytes()
+    same = staff.post(f"/staff/documents/{doc}/replace", content_type="multipart/form-data",
+                      data={"csrf_token": _token(staff, edit),
+                            "file": (io.BytesIO(second.read_bytes()), "v2.pdf")})
+    assert same.status_code == 400
+    entries = Repository(Settings.from_env(environ={}, data_dir=data)).audit.entries(target=doc)
+    assert entries[0].action == "replace" and entries[0].before["original_name"] == "v1.pdf"
+    assert run_cli("--data", str(data), "check").returncode == 0

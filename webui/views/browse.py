@@ -53,6 +53,7 @@ def document(doc_id):
     siblings = [d for d in visible_documents(doc.event_id) if d.id != doc.id]
     titles = {d.id: d for d in visible_documents()}
     return render_template("document.html", doc=doc, event=ev, q=q, found=found,
+                           versions=repo.versions(doc.id),
                            siblings=siblings, similar=[titles[i] for i in similar if i in titles])
 
 
@@ -68,6 +69,18 @@ def document_file(doc_id):
     download = request.args.get("download") == "1"
     return send_file(path, mimetype="application/pdf", as_attachment=download,
                      download_name=name, conditional=True, max_age=3600)
+
+
+@bp.get("/documents/<doc_id>/versions/<sha>/file")
+def version_file(doc_id, sha):
+    """An earlier version of a document's PDF, from its history."""
+    repo = repository()
+    doc = _visible_document(repo, doc_id)
+    version = next((v for v in repo.versions(doc.id) if v["sha256"] == sha), None)
+    if version is None or not repo.pdfs.exists(sha):
+        abort(404, _("There is no document with this address."))
+    return send_file(repo.pdfs.path(sha), mimetype="application/pdf", as_attachment=True,
+                     download_name=f"{doc.id}-{version['replaced_at'][:10]}.pdf")
 
 
 def _visible_document(repo, doc_id):

@@ -1,9 +1,12 @@
 """Staff curation of a document: correct its metadata, publish, retract."""
+import tempfile
 from dataclasses import replace
+from pathlib import Path
 
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from indexer.errors import PdfRefused
 from indexer.ingest import Indexer
 from repo.errors import InvalidInput, LockHeld, NotFound
 from repo.models import DOCUMENT_TYPES, STATUSES
@@ -68,3 +71,35 @@ def delete(doc_id):
     finally:
         indexer.close()
     return redirect(url_for("browse.events"))
+
+
+@bp.post("/<doc_id>/replace")
+@staff_required()
+def replace_file(doc_id):
+    """Replace the document's file by a corrected version; the old one stays in history."""
+    from webui.views.upload import refusal_message
+    try:
+        doc = repository().document(doc_id)
+    except NotFound:
+        abort(404, _("There is no document with this address."))
+    upload = request.files.get("file")
+    error = None
+    if upload is None or not upload.filename:
+        error = _("Choose at least one PDF.")
+    else:
+        store = replace(services().store_settings, lock_timeout=60.0, workers=1)
+        with tempfile.TemporaryDirectory(dir=store.data_dir) as tmp:
+            path = Path(tmp) / "upload.pdf"
+            upload.save(path)
+            indexer = Indexer(store)
+            try:
+                indexer.replace(doc_id, path, g.user["name"], upload.filename,
+                                request.remote_addr)
+            except (PdfRefused, InvalidInput, LockHeld) as e:
+                error = refusal_message(e)
+            finally:
+                indexer.close()
+    if error:
+        return render_template("edit.html", doc=doc, values={}, errors={"file": error},
+                               types=DOCUMENT_TYPES, statuses=STATUSES), 400
+    return redirect(url_for("browse.document", doc_id=doc_id))
