@@ -227,6 +227,11 @@ T = {  # English: (French, Spanish)
     "Replace": ("Remplacer", "Sustituir"),
     "Earlier versions": ("Versions antérieures", "Versiones anteriores"),
     "replaced on %(date)s": ("remplacée le %(date)s", "sustituida el %(date)s"),
+    "Correct this event": ("Corriger cet événement", "Corregir este evento"),
+    "Correct an event": ("Corriger un événement", "Corregir un evento"),
+    "Participating countries (codes separated by ;)": ("Pays participants (codes séparés par ;)", "Países participantes (códigos separados por ;)"),
+    "The event needs a title.": ("L'événement doit avoir un titre.", "El evento necesita un título."),
+    "Give the countries as two-letter codes (VN; BO; JP).": ("Indiquez les pays par leur code à deux lettres (VN; BO; JP).", "Indique los países con su código de dos letras (VN; BO; JP)."),
 }
 
 

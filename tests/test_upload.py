@@ -313,3 +313,24 @@ def test_replace_keeps_the_old_version_in_history(staff, app, data, tmp_path):
     entries = Repository(Settings.from_env(environ={}, data_dir=data)).audit.entries(target=doc)
     assert entries[0].action == "replace" and entries[0].before["original_name"] == "v1.pdf"
     assert run_cli("--data", str(data), "check").returncode == 0
+
+
+def test_staff_correct_an_event_and_its_documents_follow(staff, app, data):
+    edit = "/staff/events/2019-osaka-waste/edit"
+    form = {"csrf_token": _token(staff, edit), "title_en": "Osaka <waste> workshop",
+            "title_fr": "Atelier d'Osaka", "city": "Osaka", "country": "JP",
+            "region": "asia-pacific", "start": "2019-05-30", "end": "2019-05-31",
+            "funders": "Japan; UNEP", "topics": "mercury waste; synergies",
+            "participants": "JP; TH", "description_en": "Corrected."}
+    assert staff.post(edit, data=form).status_code == 302
+    anon = app.test_client()
+    event = anon.get("/api/events/2019-osaka-waste").get_json()
+    assert event["funders"] == ["Japan", "UNEP"] and event["participants"] == ["JP", "TH"]
+    hits = anon.get("/api/search?q=&event=2019-osaka-waste").get_json()["hits"]
+    assert {h["event_titles"]["en"] for h in hits} == {"Osaka <waste> workshop"}
+    bad = staff.post(edit, data={**form, "end": "2019-05-01", "participants": "XX"})
+    assert bad.status_code == 400 and "two-letter codes" in text(bad)
+    entries = Repository(Settings.from_env(environ={}, data_dir=data)).audit.entries(
+        action="event_edit")
+    assert entries[0].before["funders"] == ["Ministry of the Environment of Japan"]
+    assert app.test_client().get(edit).status_code == 302
