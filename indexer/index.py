@@ -51,8 +51,22 @@ class IndexPair:
 
 
 def _open_pair(path):
-    return IndexPair(whoosh_index.open_dir(str(path), indexname=DOCS),
-                     whoosh_index.open_dir(str(path), indexname=PAGES))
+    return retrying(lambda: IndexPair(whoosh_index.open_dir(str(path), indexname=DOCS),
+                                      whoosh_index.open_dir(str(path), indexname=PAGES)))
+
+
+def retrying(open_something, attempts=20):
+    """Open index files, trying again when a writer's commit replaced them under us.
+
+    Whoosh lists the table of contents, then opens it; a commit in between deletes the
+    file it listed. Readers never lock, so they simply look again."""
+    for attempt in range(attempts):
+        try:
+            return open_something()
+        except FileNotFoundError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.02 * (attempt + 1))
 
 
 class IndexStore:
@@ -69,7 +83,9 @@ class IndexStore:
         except FileNotFoundError:
             return None
         path = self.root / name
-        return path if whoosh_index.exists_in(str(path), indexname=DOCS) else None
+        # A marker file, not whoosh's exists_in(): that opens the index, and races commits.
+        return path if (path / "SCHEMA_VERSION").is_file() or \
+            any(path.glob(f"_{DOCS}_*.toc")) else None
 
     def open(self):
         """The live IndexPair (IndexUnavailable when there is none)."""

@@ -15,6 +15,7 @@ from whoosh.query import And, Every, Or, Term
 from whoosh.searching import TimeLimit
 
 from indexer.errors import QueryError
+from indexer.index import retrying
 from indexer.query import parse_query, query_words
 from indexer.schema import FACETS, MULTI_VALUED
 from indexer.snippets import WordMatcher, make_snippet
@@ -136,20 +137,20 @@ class SearchService:
     def _current(self):
         """(docs searcher, pages searcher), reopened after a rebuild, refreshed after a sync."""
         path = self.store.current_dir()
-        if self._searchers is None or path != self._dir:
+        if self._searchers is None or path != self._dir or \
+                not retrying(lambda: all(s.up_to_date() for s in self._searchers)):
+            # Reopened, not Searcher.refresh(): that reuses the readers of unchanged
+            # segments and, with them, their old deletion marks (a retracted document
+            # stayed findable).
             self.close()
-            pair = self.store.open()
+            self._searchers = retrying(self._open_searchers)
             self._dir = path
-            self._searchers = (pair.docs.searcher(), pair.pages.searcher())
-            self._facet_values = FacetValues(self._searchers[0])
-        elif not all(s.up_to_date() for s in self._searchers):
-            # Not Searcher.refresh(): it reuses the readers of unchanged segments and, with
-            # them, their old deletion marks, so a retracted document stayed findable.
-            self.close()
-            pair = self.store.open()
-            self._searchers = (pair.docs.searcher(), pair.pages.searcher())
             self._facet_values = FacetValues(self._searchers[0])
         return self._searchers
+
+    def _open_searchers(self):
+        pair = self.store.open()
+        return pair.docs.searcher(), pair.pages.searcher()
 
     def _suggest(self, searcher, query, filters, public_only=True):
         """A corrected query string that finds something, or None."""
