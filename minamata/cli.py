@@ -82,6 +82,8 @@ def _parser():
                    help="server processes (default 2: one per core)")
     c.add_argument("--threads", type=int, default=4, help="threads per process")
     c.add_argument("--no-manifest", action="store_true", help="do not load any manifest")
+    c.add_argument("--secure-cookies", action="store_true",
+                   help="send the session cookie over HTTPS only (behind an HTTPS proxy)")
     c.set_defaults(run=cmd_serve)
 
     c = sub.add_parser("restore", help="bring a deleted document back from the trash")
@@ -206,8 +208,8 @@ def cmd_serve(args, settings):
               file=sys.stderr)
     print(f"Serving the Minamata documents on http://{args.host}:{args.port}/ "
           "(Ctrl+C to stop)", flush=True)
-    serve(lambda: create_app(WebSettings(store=settings)), args.host, args.port,
-          args.workers, args.threads)
+    web = WebSettings(store=settings, secure_cookies=args.secure_cookies)
+    serve(lambda: create_app(web), args.host, args.port, args.workers, args.threads)
 
 
 def cmd_restore(args, settings):
