@@ -334,3 +334,12 @@ def test_staff_correct_an_event_and_its_documents_follow(staff, app, data):
         action="event_edit")
     assert entries[0].before["funders"] == ["Ministry of the Environment of Japan"]
     assert app.test_client().get(edit).status_code == 302
+
+
+def test_staff_pages_have_plain_titles_and_one_of_each_form(staff):
+    for path in ("/staff/upload", "/staff/documents/hanoi-report/edit",
+                 "/staff/events/2019-hanoi-coal/edit"):
+        body = staff.get(path).get_data(as_text=True)
+        assert re.search(r"<title>[^<]+</title>", body), path
+    edit = staff.get("/staff/documents/hanoi-report/edit").get_data(as_text=True)
+    assert edit.count('action="/staff/documents/hanoi-report/replace"') == 1
