@@ -26,6 +26,9 @@ from urllib.parse import urlencode
 
 from fpdf import FPDF
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.web_load import wait_for  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "benchmark password"
 
@@ -124,7 +127,7 @@ def main():
                               stdout=log, stderr=subprocess.STDOUT)
     print(f"server log: {log.name}")
     try:
-        _wait(port)
+        wait_for(port, 120)
         uploads, latencies, errors = [], [], []
         deadline = time.monotonic() + args.seconds
         threads = [threading.Thread(target=uploader, args=(port, deadline, uploads))
@@ -153,17 +156,6 @@ def main():
         server.terminate()
         server.wait(15)
         shutil.rmtree(data, ignore_errors=True)
-
-
-def _wait(port, seconds=120):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("the server did not start")
 
 
 if __name__ == "__main__":

@@ -36,7 +36,8 @@ def _free_port():
         return s.getsockname()[1]
 
 
-def _wait_for(port, seconds=30):
+def wait_for(port, seconds=30):
+    """Return once something listens on 127.0.0.1:port (or give up after `seconds`)."""
     import socket
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -88,7 +89,7 @@ def main():
         for line in server.stdout:                      # wait until it serves
             if "Serving" in line:
                 break
-        _wait_for(port)
+        wait_for(port)
         warm = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         for params in QUERIES:
             warm.request("GET", "/?" + urlencode(params))
