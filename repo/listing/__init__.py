@@ -1,0 +1,1 @@
+"""Reading the Secretariat's listing pages (French, English, Spanish) into events."""
