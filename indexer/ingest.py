@@ -3,6 +3,8 @@
 `Indexer` is the write-side facade used by the CLI (and later the web UI): every path
 that adds a document goes through `add()`, so every refusal rule lives in one place.
 """
+import hashlib
+import json
 import os
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -146,8 +148,13 @@ class Indexer:
         manifest = load_manifest(manifest_path)
         report = LoadReport()
         for event in manifest.events:
-            if _event_changed(self.repo, event):
+            # The manifest sets an event when it is new or when the manifest's own entry
+            # changed; corrections made since (by staff, by a listing import) are kept.
+            fingerprint = _fingerprint(event)
+            key = f"manifest-event:{event.id}"
+            if not self.repo.has_event(event.id) or self.repo.catalog.get_meta(key) != fingerprint:
                 self.repo.put_event(event)
+                self.repo.catalog.set_meta(key, fingerprint)
                 report.events_changed.append(event.id)
         wanted = {d.id: d for d in manifest.documents}
         for doc in self.repo.documents():
@@ -259,14 +266,10 @@ def _needs_extraction(repo, doc):
         return True
 
 
-def _event_changed(repo, event):
-    try:
-        current = repo.event(event.id)
-    except NotFound:
-        return True
-    mine = {k: v for k, v in event.to_dict().items() if k != "revision"}
-    theirs = {k: v for k, v in current.to_dict().items() if k != "revision"}
-    return mine != theirs
+def _fingerprint(event):
+    data = {k: v for k, v in event.to_dict().items() if k != "revision"}
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()
+                          ).hexdigest()
 
 
 def _metadata_of(obj):

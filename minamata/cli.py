@@ -86,6 +86,14 @@ def _parser():
                    help="send the session cookie over HTTPS only (behind an HTTPS proxy)")
     c.set_defaults(run=cmd_serve)
 
+    c = sub.add_parser("import-events", help="create or update events from a listing page "
+                       "(text or HTML)")
+    c.add_argument("file")
+    c.add_argument("--language", default="auto", choices=("auto", "fr", "en", "es"))
+    c.add_argument("--dry-run", action="store_true", help="show what would change; change nothing")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(run=cmd_import_events)
+
     c = sub.add_parser("restore", help="bring a deleted document back from the trash")
     c.add_argument("id", nargs="?", help="document id (omit to list the trash)")
     c.set_defaults(run=cmd_restore)
@@ -210,6 +218,30 @@ def cmd_serve(args, settings):
           "(Ctrl+C to stop)", flush=True)
     web = WebSettings(store=settings, secure_cookies=args.secure_cookies)
     serve(lambda: create_app(web), args.host, args.port, args.workers, args.threads)
+
+
+def cmd_import_events(args, settings):
+    """Read a listing; create or update its events (unless --dry-run)."""
+    from repo.listing.importer import apply_import, plan_as_json, plan_import
+    try:
+        raw = open(args.file, encoding="utf-8").read()
+    except (OSError, UnicodeDecodeError) as e:
+        raise ValueError(f"{args.file}: cannot read it as UTF-8 text ({e})") from e
+    indexer = Indexer(settings)
+    plan, problems, lang = plan_import(indexer.repo, raw, args.language)
+    if not args.dry_run:
+        with indexer.repo.writing():
+            apply_import(indexer.repo, plan)
+            indexer.update_index()
+    if args.json:
+        print(json.dumps(plan_as_json(plan, problems), ensure_ascii=False, indent=2))
+    else:
+        for action, event, _ in plan:
+            print(f"{action}\t{event.id}\t{event.start}..{event.end}\t{event.city}, "
+                  f"{event.country}\t{event.title(lang)}")
+        for p in problems:
+            print(f"line {p.line}: {p.message}", file=sys.stderr)
+    return 2 if problems else 0
 
 
 def cmd_restore(args, settings):

@@ -19,7 +19,7 @@ CREATE TABLE IF NOT EXISTS events (
     start TEXT NOT NULL, "end" TEXT NOT NULL,
     organisers TEXT NOT NULL, funders TEXT NOT NULL, topics TEXT NOT NULL,
     participants TEXT NOT NULL, descriptions TEXT NOT NULL,
-    revision INTEGER NOT NULL
+    expected TEXT NOT NULL DEFAULT '[]', revision INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS documents (
     id TEXT PRIMARY KEY,
@@ -42,7 +42,8 @@ CREATE INDEX IF NOT EXISTS versions_doc ON versions(doc_id);
 """
 
 _SCHEMAS_DONE = set()
-_EVENT_JSON = ("titles", "organisers", "funders", "topics", "participants", "descriptions")
+_EVENT_JSON = ("titles", "organisers", "funders", "topics", "participants", "descriptions",
+               "expected")
 _DOC_JSON = ("detected_languages",)
 
 
@@ -67,6 +68,10 @@ class Catalog:
         if "status" not in columns:
             self.conn.execute("ALTER TABLE documents ADD COLUMN status TEXT NOT NULL "
                               "DEFAULT 'published'")
+        columns = {r["name"] for r in self.conn.execute("PRAGMA table_info(events)")}
+        if "expected" not in columns:
+            self.conn.execute("ALTER TABLE events ADD COLUMN expected TEXT NOT NULL "
+                              "DEFAULT '[]'")
 
     def ensure_schema(self, script):
         """Run a CREATE ... IF NOT EXISTS script once per database file and process
@@ -101,6 +106,17 @@ class Catalog:
         self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES('revision', ?)",
                           (str(value),))
         return value
+
+    def get_meta(self, key):
+        """A value of the catalog's own bookkeeping, or None."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row["value"] if row else None
+
+    def set_meta(self, key, value):
+        """Set a bookkeeping value (its own transaction)."""
+        with self.transaction():
+            self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)",
+                              (key, value))
 
     # -- events -------------------------------------------------------------------------
     def put_event(self, event):

@@ -14,7 +14,7 @@ UN_REGIONS = {"africa": "Africa", "asia-pacific": "Asia-Pacific",
               "latin-america-caribbean": "Latin America and the Caribbean",
               "weog": "Western European and other States"}
 _EVENT_FIELDS = {"id", "titles", "city", "country", "region", "start", "end", "organisers",
-                 "funders", "topics", "participants", "descriptions"}
+                 "funders", "topics", "participants", "descriptions", "expected"}
 _DOC_FIELDS = {"id", "event", "type", "title", "language", "note", "file"}
 
 

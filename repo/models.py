@@ -21,7 +21,8 @@ class Event:
     topics: list = field(default_factory=list)
     participants: list = field(default_factory=list)   # ISO codes of countries taking part
     descriptions: dict = field(default_factory=dict)   # language code -> text
-    revision: int = 0
+    expected: list = field(default_factory=list)       # documents a listing says exist:
+    revision: int = 0                                  # [{"type", "languages", "note"}]
 
     def title(self, language="en"):
         """The title in `language`, else English, else any."""

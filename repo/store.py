@@ -75,6 +75,10 @@ class Repository:
         """One document by id (UnknownDocument if none)."""
         return self.catalog.get_document(doc_id)
 
+    def has_event(self, event_id):
+        """Whether an event with that id is catalogued."""
+        return self.catalog.find_event(event_id) is not None
+
     def has_document(self, doc_id):
         """Whether a document with that id is catalogued."""
         return self.catalog.find_by_id(doc_id) is not None

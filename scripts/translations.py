@@ -232,6 +232,9 @@ T = {  # English: (French, Spanish)
     "Participating countries (codes separated by ;)": ("Pays participants (codes séparés par ;)", "Países participantes (códigos separados por ;)"),
     "The event needs a title.": ("L'événement doit avoir un titre.", "El evento necesita un título."),
     "Give the countries as two-letter codes (VN; BO; JP).": ("Indiquez les pays par leur code à deux lettres (VN; BO; JP).", "Indique los países con su código de dos letras (VN; BO; JP)."),
+    "Announced, not yet in the repository": ("Annoncés, pas encore dans le répertoire", "Anunciados, aún no en el repositorio"),
+    "not yet in the repository": ("pas encore dans le répertoire", "aún no en el repositorio"),
+    "Add it": ("L'ajouter", "Añadirlo"),
 }
 
 

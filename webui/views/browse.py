@@ -32,7 +32,12 @@ def event(event_id):
         ev = repo.event(event_id)
     except NotFound:
         abort(404, _("There is no event with this address."))
-    return render_template("event.html", event=ev, documents=visible_documents(event_id))
+    documents = visible_documents(event_id)
+    # Documents the Secretariat's listing says exist, not uploaded yet: a slot is filled
+    # by any document of its type.
+    have = {d.type for d in documents}
+    missing = [slot for slot in ev.expected if slot["type"] not in have]
+    return render_template("event.html", event=ev, documents=documents, missing=missing)
 
 
 @bp.get("/documents/<doc_id>")
