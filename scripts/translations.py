@@ -235,6 +235,24 @@ T = {  # English: (French, Spanish)
     "Announced, not yet in the repository": ("Annoncés, pas encore dans le répertoire", "Anunciados, aún no en el repositorio"),
     "not yet in the repository": ("pas encore dans le répertoire", "aún no en el repositorio"),
     "Add it": ("L'ajouter", "Añadirlo"),
+    "Import events": ("Importer des événements", "Importar eventos"),
+    "Import events from a listing": ("Importer des événements depuis une page de liste", "Importar eventos desde una página de lista"),
+    "The Secretariat's page of workshops and meetings, in French, English or Spanish, as saved from the browser (HTML) or as text. You will see what would change before anything is written.": (
+        "La page des ateliers et réunions du Secrétariat, en français, anglais ou espagnol, enregistrée depuis le navigateur (HTML) ou en texte. Vous verrez ce qui changerait avant que rien ne soit écrit.",
+        "La página de talleres y reuniones de la Secretaría, en francés, inglés o español, guardada desde el navegador (HTML) o como texto. Verá lo que cambiaría antes de que se escriba nada."),
+    "Listing page (HTML or text)": ("Page de liste (HTML ou texte)", "Página de lista (HTML o texto)"),
+    "or paste its text": ("ou collez son texte", "o pegue su texto"),
+    "Language of the listing": ("Langue de la page", "Idioma de la página"),
+    "Detect": ("Détecter", "Detectar"),
+    "Preview": ("Aperçu", "Vista previa"),
+    "Imported.": ("Importé.", "Importado."),
+    "No event found in this listing.": ("Aucun événement trouvé dans cette page.", "No se encontró ningún evento en esta página."),
+    "Lines left for a person to check": ("Lignes à vérifier par une personne", "Líneas que debe revisar una persona"),
+    "line %(n)s:": ("ligne %(n)s :", "línea %(n)s:"),
+    "Confirm the import": ("Confirmer l'importation", "Confirmar la importación"),
+    "Cancel": ("Annuler", "Cancelar"),
+    "The listing must be a text or HTML file in UTF-8.": ("La page doit être un fichier texte ou HTML en UTF-8.", "La página debe ser un archivo de texto o HTML en UTF-8."),
+    "Upload the listing page, or paste its text.": ("Téléversez la page de liste, ou collez son texte.", "Suba la página de lista o pegue su texto."),
 }
 
 

@@ -140,3 +140,35 @@ def test_announced_documents_show_until_uploaded(tmp_path, samples):
             "--type", "report")
     page = client.get(f"/events/{hanoi}").get_data(as_text=True)
     assert "Report — English" not in page and "Presentation" in page
+
+
+def test_staff_import_from_the_web_with_preview_and_confirm(tmp_path):
+    import io
+    import re
+    from repo.settings import Settings
+    from repo.store import Repository
+    from webui import create_app
+    from webui.settings import WebSettings
+    data = tmp_path / "data"
+    settings = Settings.from_env(environ={}, data_dir=data)
+    Repository(settings).accounts.add("amina", "a long enough password", "editor")
+    client = create_app(WebSettings(store=settings, testing=True)).test_client()
+    token = lambda path: re.search(r'name="csrf_token" value="([^"]+)"',  # noqa: E731
+                                   client.get(path).get_data(as_text=True)).group(1)
+    client.post("/staff/sign-in", data={"name": "amina", "password": "a long enough password",
+                                        "csrf_token": token("/staff/sign-in")})
+    preview = client.post("/staff/import", content_type="multipart/form-data", data={
+        "csrf_token": token("/staff/import"), "language": "auto",
+        "listing": (io.BytesIO(SEED.read_bytes()), "listing.txt")})
+    body = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and body.count("<td>create</td>") == 3
+    assert Repository(settings).events() == []                 # nothing written yet
+    raw = re.search(r'<textarea name="text" hidden>(.*?)</textarea>', body, re.S).group(1)
+    import html
+    done = client.post("/staff/import", data={"csrf_token": token("/staff/import"),
+                                              "language": "fr", "confirm": "yes",
+                                              "text": html.unescape(raw)})
+    assert "Imported." in done.get_data(as_text=True)
+    repo = Repository(settings)
+    assert len(repo.events()) == 3
+    assert [e.action for e in repo.audit.entries(action="import")] == ["import"] * 3

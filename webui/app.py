@@ -11,7 +11,8 @@ from repo.settings import Settings
 from webui import i18n, labels, security
 from webui.services import Services, close_repository
 from webui.settings import WebSettings
-from webui.views import api, audit, browse, curate, events_edit, search, staff, upload
+from webui.views import (api, audit, browse, curate, events_edit, importer, search, staff,
+                         upload)
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
@@ -43,7 +44,7 @@ def create_app(config=None):
     app.extensions["minamata"] = Services(store)
     Babel(app, locale_selector=i18n.select_locale)
     for bp in (search.bp, browse.bp, api.bp, staff.bp, upload.bp, curate.bp, audit.bp,
-               events_edit.bp):
+               events_edit.bp, importer.bp):
         app.register_blueprint(bp)
     app.before_request(security.check_csrf)
     app.teardown_appcontext(close_repository)
