@@ -20,10 +20,10 @@ FIELD_BOOSTS = {"title": 2.0, "text_any": 1.2, **{f"text_{l}": 1.0 for l in STEM
 USER_FIELDS = ("title",) + FACETS
 
 
-def parse_query(text, schema):
+def parse_query(text, schema, limit=MAX_QUERY_BYTES):
     """A Whoosh query for the user's text, or QueryError with a message fit to show."""
     text = (text or "").strip()
-    if len(text.encode("utf-8")) > MAX_QUERY_BYTES:
+    if len(text.encode("utf-8")) > limit:
         raise QueryError(f"the query is too long ({len(text)} characters); "
                          f"the limit is {MAX_QUERY_BYTES} bytes", "too_long", limit=MAX_QUERY_BYTES)
     if not text:
@@ -43,7 +43,6 @@ def _parser(schema):
                                       group=qparser.AndGroup)
     parser.remove_plugin_class(qparser.WildcardPlugin)
     parser.add_plugin(qparser.PrefixPlugin())
-    parser.remove_plugin_class(qparser.BoostPlugin)
     parser.remove_plugin_class(qparser.EveryPlugin)
     parser.remove_plugin_class(qparser.FieldsPlugin)
     # Field filters only for the fields we document; `body:` and the like stay words.

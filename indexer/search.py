@@ -16,7 +16,8 @@ from whoosh.searching import TimeLimit
 
 from indexer.errors import QueryError
 from indexer.index import retrying
-from indexer.query import parse_query, query_words
+from indexer.query import MAX_QUERY_BYTES, parse_query, query_words
+from indexer.thesaurus import expand as expand_query
 from indexer.schema import FACETS, MULTI_VALUED
 from indexer.snippets import WordMatcher, make_snippet
 
@@ -69,6 +70,8 @@ class SearchResult:
     filters: dict
     suggestion: str = None
     partial: bool = False        # the time limit cut the search short
+    expanded: list = field(default_factory=list)   # terms also searched (other languages)
+    expand: bool = True
 
     def to_dict(self):
         """The JSON-ready form (the CLI's --json and the web API)."""
@@ -93,14 +96,20 @@ class SearchService:
             self._searchers = None
 
     def search(self, query="", filters=None, sort="relevance", page=1, page_size=10,
-               include_unpublished=False):
+               include_unpublished=False, expand=True):
         """Run a query with facet filters; QueryError for a query or parameter we refuse.
 
         Only published documents are searched unless `include_unpublished` (staff)."""
         filters = _clean_filters(filters)
         _check_paging(sort, page, page_size)
         searcher, pages = self._current()
-        q = parse_query(query, searcher.schema)
+        parse_query(query, searcher.schema)        # the user's own text: checked as typed
+        added = []
+        if expand and query.strip():
+            expanded_text, added = expand_query(query)
+            q = parse_query(expanded_text, searcher.schema, limit=16 * MAX_QUERY_BYTES)
+        else:
+            q = parse_query(query, searcher.schema)
         run = _Run(searcher, pages, q, filters, self.time_limit, self._facet_values,
                    public_only=not include_unpublished)
         hits, total = run.hits(sort, page, page_size)
@@ -110,7 +119,8 @@ class SearchService:
             suggestion = self._suggest(searcher, query, filters, not include_unpublished)
         return SearchResult(query=query, total=total, page=page, page_size=page_size,
                             sort=sort, hits=hits, facets=facets, filters=filters,
-                            suggestion=suggestion, partial=run.partial)
+                            suggestion=suggestion, partial=run.partial, expanded=added,
+                            expand=expand)
 
     def locate(self, query, doc_id):
         """Where one document matches a query: (page numbers, snippet HTML)."""

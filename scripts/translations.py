@@ -253,6 +253,9 @@ T = {  # English: (French, Spanish)
     "Cancel": ("Annuler", "Cancelar"),
     "The listing must be a text or HTML file in UTF-8.": ("La page doit être un fichier texte ou HTML en UTF-8.", "La página debe ser un archivo de texto o HTML en UTF-8."),
     "Upload the listing page, or paste its text.": ("Téléversez la page de liste, ou collez son texte.", "Suba la página de lista o pegue su texto."),
+    "Also searched, in other languages:": ("Également recherché, dans d'autres langues :", "También se buscó, en otros idiomas:"),
+    "Search only the words as typed": ("Rechercher seulement les mots saisis", "Buscar solo las palabras escritas"),
+    "Also search in the other languages": ("Rechercher aussi dans les autres langues", "Buscar también en los otros idiomas"),
 }
 
 

@@ -7,6 +7,7 @@ from flask_babel import Babel, format_date, format_decimal, get_locale, gettext 
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
+from indexer.thesaurus import load_thesaurus
 from repo.settings import Settings
 from webui import i18n, labels, security
 from webui.services import Services, close_repository
@@ -42,6 +43,7 @@ def create_app(config=None):
             i18n.compile_catalogues(store.data_dir / "translations")),
     )
     app.extensions["minamata"] = Services(store)
+    load_thesaurus()        # a broken thesaurus entry stops the start, naming the entry
     Babel(app, locale_selector=i18n.select_locale)
     for bp in (search.bp, browse.bp, api.bp, staff.bp, upload.bp, curate.bp, audit.bp,
                events_edit.bp, importer.bp):

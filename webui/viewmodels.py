@@ -27,6 +27,7 @@ class SearchArgs:
     sort: str = "relevance"
     page: int = 1
     page_size: int = 10
+    expand: bool = True          # also search the query's terms in the other languages
 
     def to_params(self, **changes):
         """URL parameters for this state with some parts changed."""
@@ -38,6 +39,8 @@ class SearchArgs:
             params.add("sort", state["sort"])
         if state["page"] != 1:
             params.add("page", state["page"])
+        if not state.get("expand", self.expand):
+            params.add("expand", "0")
         for name, values in state.get("filters", self.filters).items():
             for value in values:
                 params.add(name, value)
@@ -61,6 +64,7 @@ def read_search_args(args, default_size, max_size):
             filters[name] = sorted(set(values))
     sort = args.get("sort", "relevance")
     return SearchArgs(q=args.get("q", "").strip(), filters=filters,
+                      expand=args.get("expand", "1") not in ("0", "false", "no"),
                       sort=sort if sort in SORTS else "relevance",
                       page=_int(args.get("page"), 1, 1, MAX_PAGE),
                       page_size=_int(args.get("size"), default_size, 1, max_size))

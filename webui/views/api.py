@@ -34,7 +34,7 @@ def search():
                             cfg["MINAMATA_MAX_PAGE_SIZE"])
     try:
         result = search_service().search(args.q, args.filters, args.sort, args.page,
-                                         args.page_size)
+                                         args.page_size, expand=args.expand)
     except QueryError as e:
         raise ApiError(400, str(e)) from e
     except IndexerError as e:

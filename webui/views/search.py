@@ -43,7 +43,8 @@ def search():
     try:
         result = search_service().search(args.q, args.filters, args.sort, args.page,
                                          args.page_size,
-                                         include_unpublished=current_user() is not None)
+                                         include_unpublished=current_user() is not None,
+                                         expand=args.expand)
     except QueryError as e:
         error = query_error_message(e)
     except IndexerError as e:
@@ -57,6 +58,7 @@ def search():
             if result.suggestion else None,
             sort_urls={s: search_url("search.search", args, sort=s, page=1)
                        for s in ("relevance", "date")},
+            expand_url=search_url("search.search", args, expand=not args.expand, page=1),
             first=(args.page - 1) * args.page_size + 1)
     status = 400 if error and result is None and args.q else 200
     return render_template("search.html", **context), status

@@ -1,0 +1,133 @@
+"""The Convention's multilingual vocabulary, and query expansion across languages.
+
+A query word or phrase that names a concept ("mercure", "prior informed consent", "EMAPE")
+also matches the concept's terms in the other languages, each analysed by its own
+language's fields, scored at half weight so documents in the query's own words rank first.
+"""
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from indexer.errors import IndexerError
+
+DEFAULT_PATH = Path(__file__).parent / "data" / "thesaurus.json"
+REQUIRED_LANGUAGES = ("en", "fr", "es")
+EXPANSION_BOOST = 0.5
+
+
+class ThesaurusError(IndexerError):
+    """The thesaurus file is malformed; the message names the entry."""
+
+
+@dataclass(frozen=True, eq=False)
+class Concept:
+    """One concept: its terms and acronyms by language."""
+
+    id: str
+    terms: dict
+    acronyms: dict
+
+    def forms(self):
+        """Every term and acronym, in every language."""
+        return [f for group in (self.terms, self.acronyms) for forms in group.values()
+                for f in forms]
+
+
+@lru_cache(maxsize=4)
+def load_thesaurus(path=DEFAULT_PATH):
+    """The concepts of a thesaurus file, validated (ThesaurusError names a broken entry)."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise ThesaurusError(f"{path}: cannot read the thesaurus: {e}") from e
+    concepts, seen = [], set()
+    for i, entry in enumerate(data.get("concepts", [])):
+        concepts.append(_concept(entry, i, seen))
+    if not concepts:
+        raise ThesaurusError(f"{path}: no concepts")
+    return tuple(concepts)
+
+
+def _concept(entry, i, seen):
+    where = f"thesaurus concepts[{i}] ({entry.get('id', '?')})"
+    unknown = set(entry) - {"id", "terms", "acronyms", "source"}
+    if unknown:
+        raise ThesaurusError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+    if not re.fullmatch(r"[a-z0-9-]+", str(entry.get("id", ""))) or entry["id"] in seen:
+        raise ThesaurusError(f"{where}: needs a unique id of lower-case letters and hyphens")
+    if not entry.get("source"):
+        raise ThesaurusError(f"{where}: say where the terms come from (source)")
+    terms, acronyms = entry.get("terms", {}), entry.get("acronyms", {})
+    for lang in REQUIRED_LANGUAGES:
+        if not terms.get(lang):
+            raise ThesaurusError(f"{where}: needs terms in {lang}")
+    for group in (terms, acronyms):
+        for lang, forms in group.items():
+            if not isinstance(forms, list) or not all(isinstance(f, str) and f.strip()
+                                                      for f in forms):
+                raise ThesaurusError(f"{where}: {lang} must be a list of non-empty strings")
+    seen.add(entry["id"])
+    return Concept(entry["id"], terms, acronyms)
+
+
+def _fold_char(c):
+    base = unicodedata.normalize("NFKD", c.lower())
+    stripped = "".join(ch for ch in base if not unicodedata.combining(ch))
+    return stripped if len(stripped) == 1 else c.lower()
+
+
+def _fold(text):
+    # One character for one: positions in the folded text are positions in the original.
+    return "".join(_fold_char(c) for c in text)
+
+
+@lru_cache(maxsize=4)
+def _forms(concepts):
+    forms = [(_fold(f), f, c) for c in concepts for f in c.forms()]
+    return sorted(forms, key=lambda x: -len(x[0]))
+
+
+def expand(text, concepts=None):
+    """(query text with cross-language alternatives, [the terms added])."""
+    concepts = concepts or load_thesaurus()
+    folded = _fold(text)
+    taken, matches = [], []
+    for form, _original, concept in _forms(concepts):
+        for m in re.finditer(rf'(?<![\w:/-])"?{re.escape(form)}"?(?![\w/-])', folded):
+            start, end = m.span()
+            if any(s < end and start < e for s, e in taken) or _inside_quotes(text, start, end):
+                continue
+            taken.append((start, end))
+            matches.append((start, end, form, concept))
+    added = []
+    for start, end, form, concept in sorted(matches, reverse=True):
+        alternatives = [f for f in dict.fromkeys(concept.forms()) if _fold(f) != form]
+        if not alternatives:
+            continue
+        original = text[start:end]
+        if " " in original.strip('"') and not original.startswith('"'):
+            original = f"({original})"          # its words stay together as typed
+        parts = [original] + [_alternative(a) for a in alternatives]
+        text = f"{text[:start]}({' OR '.join(parts)}){text[end:]}"
+        added = alternatives + added
+    return text, list(dict.fromkeys(added))
+
+
+def _alternative(form):
+    # One word unquoted, so each language field stems it; several as a phrase.
+    if re.fullmatch(r"\w+", form):
+        return f"{form}^{EXPANSION_BOOST}"
+    return f'"{form}"^{EXPANSION_BOOST}'
+
+
+def _inside_quotes(text, start, end):
+    # A match inside a longer quoted phrase is left alone; a whole quoted form expands.
+    opens, closes = text[start] == '"', text[end - 1] == '"'
+    if opens and closes:
+        return False
+    if opens or closes:
+        return True
+    return text[:start].count('"') % 2 == 1
