@@ -113,7 +113,36 @@ def expand(text, concepts=None):
         parts = [original] + [_alternative(a) for a in alternatives]
         text = f"{text[:start]}({' OR '.join(parts)}){text[end:]}"
         added = alternatives + added
+    if added:
+        text = _without_stop_words(text)
     return text, list(dict.fromkeys(added))
+
+
+@lru_cache(maxsize=1)
+def _stop_words():
+    from whoosh.lang import stopwords_for_language
+    words = set()
+    for lang in REQUIRED_LANGUAGES:
+        words |= set(stopwords_for_language(lang))
+    return words - {"and", "or", "not"}
+
+
+def _without_stop_words(text):
+    # Once a query reaches across languages, its own little words ("de", "du", "the")
+    # would still have to be in the other language's document: leave them out, but only
+    # outside quotes and groups, where they belong to a phrase or an expansion.
+    out, depth, quoted = [], 0, False
+    for token in re.split(r'(\s+|[()"])', text):
+        if token == '"':
+            quoted = not quoted
+        elif token == "(" and not quoted:
+            depth += 1
+        elif token == ")" and not quoted:
+            depth -= 1
+        elif not quoted and depth == 0 and token.lower() in _stop_words():
+            continue
+        out.append(token)
+    return re.sub(r"\s+", " ", "".join(out)).strip()
 
 
 def _alternative(form):
