@@ -94,3 +94,15 @@ def build(root, docs=2000, pages=10, events=50, procs=2):
     manifest.write_text(json.dumps({"collection": "bench", "events": event_list,
                                     "documents": documents}))
     return manifest
+
+
+def shipped_corpus_indexer(data_dir):
+    """An Indexer on `data_dir` with documents/ (the shipped corpus) loaded and indexed."""
+    from indexer.ingest import Indexer
+    from repo.settings import Settings
+    indexer = Indexer(Settings.from_env(environ={}, data_dir=data_dir))
+    with indexer.repo.writing():
+        indexer.load_manifest(Path(__file__).resolve().parent.parent / "documents" /
+                              "manifest.json")
+        indexer.update_index()
+    return indexer

@@ -14,11 +14,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from indexer.ingest import Indexer          # noqa: E402
-from indexer.search import SearchService    # noqa: E402
-from repo.settings import Settings          # noqa: E402
+from bench.corpus import shipped_corpus_indexer  # noqa: E402
+from indexer.search import SearchService          # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
 # (query, the document it should find); every target is written in another language.
 QUERIES = [
     ("mercure charbon", "hanoi-report"),
@@ -61,10 +59,7 @@ QUERIES = [
 def main():
     data = Path(tempfile.mkdtemp(prefix="minamata-xl-"))
     try:
-        ix = Indexer(Settings.from_env(environ={}, data_dir=data))
-        with ix.repo.writing():
-            ix.load_manifest(ROOT / "documents" / "manifest.json")
-            ix.update_index()
+        ix = shipped_corpus_indexer(data)
         service = SearchService(ix.index)
         for expand in (False, True):
             found = 0

@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from fpdf import FPDF                              # noqa: E402
 
-from indexer.ingest import Indexer                 # noqa: E402
+from bench.corpus import shipped_corpus_indexer    # noqa: E402
 from repo.settings import Settings                 # noqa: E402
 from webui import create_app                       # noqa: E402
 from webui.settings import WebSettings             # noqa: E402
@@ -46,10 +46,7 @@ def main():
     data = Path(tempfile.mkdtemp(prefix="minamata-upload-"))
     try:
         settings = Settings.from_env(environ={}, data_dir=data)
-        ix = Indexer(settings)
-        with ix.repo.writing():
-            ix.load_manifest(ROOT / "documents" / "manifest.json")
-            ix.update_index()
+        ix = shipped_corpus_indexer(data)
         ix.repo.accounts.add("bench", "benchmark password", "editor")
         client = create_app(WebSettings(store=settings)).test_client()
         token = lambda path="/staff/upload": re.search(                    # noqa: E731

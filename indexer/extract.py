@@ -6,8 +6,7 @@ index can be rebuilt without parsing any PDF again.
 import logging
 
 import pypdf
-from pypdf.errors import (FileNotDecryptedError, LimitReachedError, PdfReadError,
-                          PyPdfError)
+from pypdf.errors import FileNotDecryptedError, LimitReachedError, PyPdfError
 
 from indexer.errors import PdfRefused
 from indexer.language import document_languages, page_languages
@@ -37,7 +36,8 @@ def open_pdf(path):
         reader = pypdf.PdfReader(path)
         if reader.is_encrypted and not reader.decrypt(""):
             raise PdfRefused("encrypted", "the PDF is password-protected; upload it unlocked")
-        reader.pages[0] if len(reader.pages) else None
+        if len(reader.pages):
+            reader.pages[0]     # parse the page tree now, inside this error handling
     except PdfRefused:
         raise
     except (FileNotDecryptedError,) as e:

@@ -10,7 +10,6 @@ from indexer.analysis import STEMMED_LANGUAGES, language_analyzer, neutral_analy
 
 SCHEMA_VERSION = 3
 FACETS = ("event", "year", "country", "region", "type", "language", "topic")
-MULTI_VALUED = ("language", "topic")
 TEXT_FIELDS = ("text_any",) + tuple(f"text_{lang}" for lang in STEMMED_LANGUAGES)
 
 

@@ -18,7 +18,7 @@ from indexer.errors import QueryError
 from indexer.index import retrying
 from indexer.query import MAX_QUERY_BYTES, parse_query, query_words
 from indexer.thesaurus import expand as expand_query
-from indexer.schema import FACETS, MULTI_VALUED
+from indexer.schema import FACETS
 from indexer.snippets import WordMatcher, make_snippet
 
 SORTS = ("relevance", "date")

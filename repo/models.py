@@ -1,8 +1,20 @@
 """The domain's records: events and documents, as plain dataclasses."""
+import re
+import unicodedata
 from dataclasses import dataclass, field, asdict
 
 DOCUMENT_TYPES = ("report", "chair_summary", "presentation", "agenda", "other")
 STATUSES = ("published", "draft", "retracted")    # only published documents are public
+
+
+def event_id_for(start, city, taken):
+    """A readable event id not in `taken`: `2019-hanoi`, then `2019-hanoi-2`, ..."""
+    ascii_city = unicodedata.normalize("NFKD", city).encode("ascii", "ignore").decode()
+    base = f"{start[:4]}-{re.sub(r'[^a-z0-9]+', '-', ascii_city.lower()).strip('-') or 'event'}"
+    event_id, n = base, 2
+    while event_id in taken:
+        event_id, n = f"{base}-{n}", n + 1
+    return event_id
 
 
 @dataclass

@@ -153,10 +153,9 @@ class Repository:
         return self.catalog.versions()
 
     def _version_owner(self, sha):
-        for version in self.catalog.versions():
-            if version["sha256"] == sha:
-                return self.catalog.find_by_id(version["doc_id"])
-        return None
+        row = self.catalog.conn.execute("SELECT doc_id FROM versions WHERE sha256=?",
+                                        (sha,)).fetchone()
+        return self.catalog.find_by_id(row["doc_id"]) if row else None
 
     def update_document(self, doc, actor=None, address=""):
         """Save changed metadata of a document (its file stays); with an `actor`, the

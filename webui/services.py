@@ -1,6 +1,10 @@
 """What the views call: the catalog (one connection per request) and the search facade
 (one per server thread, since Whoosh searchers are not shared between threads)."""
+import tempfile
 import threading
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
 
 from flask import current_app, g
 
@@ -24,6 +28,31 @@ class Services:
             service = self._local.search = SearchService(
                 self.index_store, self.store_settings.search_time_limit)
         return service
+
+
+WEB_LOCK_WAIT = 60.0      # a web request waits this long for another writer to finish
+
+
+@contextmanager
+def writer():
+    """An Indexer for writing from a request: it waits for the write lock, extracts in one
+    worker, and is closed at the end."""
+    store = replace(services().store_settings, lock_timeout=WEB_LOCK_WAIT, workers=1)
+    indexer = Indexer(store)
+    try:
+        yield indexer
+    finally:
+        indexer.close()
+
+
+@contextmanager
+def saved_upload(upload):
+    """An uploaded file saved (streamed by Werkzeug, never held in memory) to a temporary
+    file in the data directory, removed afterwards."""
+    with tempfile.TemporaryDirectory(dir=services().store_settings.data_dir) as tmp:
+        path = Path(tmp) / "upload.pdf"
+        upload.save(path)
+        yield path
 
 
 def services():

@@ -7,8 +7,7 @@ import re
 from dataclasses import asdict, replace
 
 from repo.listing.parse import parse_listing
-from repo.listing.places import fold
-from repo.models import Event
+from repo.models import Event, event_id_for
 
 _LANGUAGE_HINTS = {
     "fr": r"\b(atelier|réunion|janvier|février|mars|avril|juin|juillet|août|octobre|décembre|"
@@ -79,12 +78,7 @@ def _same_event(events, entry):
 
 
 def _new_event(entry, lang, taken):
-    slug = re.sub(r"[^a-z0-9]+", "-", fold(entry.city)).strip("-") or "event"
-    base = f"{entry.start[:4]}-{slug}"
-    event_id, n = base, 2
-    while event_id in taken:
-        event_id, n = f"{base}-{n}", n + 1
-    return Event(id=event_id, titles={lang: entry.title}, city=entry.city,
+    return Event(id=event_id_for(entry.start, entry.city, taken), titles={lang: entry.title}, city=entry.city,
                  country=entry.country, region=entry.region, start=entry.start, end=entry.end,
                  organisers=entry.organisers, funders=entry.funders,
                  participants=entry.participants,

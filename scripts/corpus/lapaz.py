@@ -40,7 +40,7 @@ def seccion_pais(pdf, nombre, ambiente, aduana, decomisos, importaciones, mape):
         f"manipulación y el almacenamiento del mercurio decomisado plantean además problemas "
         f"de seguridad para el personal de aduanas.")
     pdf.para(
-        f"Entre las necesidades señaladas figuran la capacitación de los funcionarios de "
+        "Entre las necesidades señaladas figuran la capacitación de los funcionarios de "
         f"aduanas en la identificación del mercurio, el equipamiento para su detección, "
         f"instalaciones de almacenamiento provisional ambientalmente racional y el "
         f"intercambio de información con los países vecinos sobre las rutas del comercio.")

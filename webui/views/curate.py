@@ -1,17 +1,13 @@
 """Staff curation of a document: correct its metadata, publish, retract."""
-import tempfile
-from dataclasses import replace
-from pathlib import Path
 
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from indexer.errors import PdfRefused
-from indexer.ingest import Indexer
 from repo.errors import InvalidInput, LockHeld, NotFound
 from repo.models import DOCUMENT_TYPES, STATUSES
 from webui.security import staff_required
-from webui.services import repository, services
+from webui.services import repository, saved_upload, writer
 
 bp = Blueprint("curate", __name__, url_prefix="/staff/documents")
 
@@ -45,15 +41,13 @@ def edit(doc_id):
     if errors:
         return render_template("edit.html", doc=doc, values=form, errors=errors,
                                types=DOCUMENT_TYPES, statuses=STATUSES), 400
-    indexer = Indexer(replace(services().store_settings, lock_timeout=60.0))
     try:
-        indexer.edit(doc_id, changes, g.user["name"], request.remote_addr)
+        with writer() as indexer:
+            indexer.edit(doc_id, changes, g.user["name"], request.remote_addr)
     except (InvalidInput, LockHeld) as e:
         errors["form"] = str(e)
         return render_template("edit.html", doc=doc, values=form, errors=errors,
                                types=DOCUMENT_TYPES, statuses=STATUSES), 400
-    finally:
-        indexer.close()
     return redirect(url_for("browse.document", doc_id=doc_id))
 
 
@@ -65,11 +59,8 @@ def delete(doc_id):
         repository().document(doc_id)
     except NotFound:
         abort(404, _("There is no document with this address."))
-    indexer = Indexer(replace(services().store_settings, lock_timeout=60.0))
-    try:
+    with writer() as indexer:
         indexer.delete(doc_id, g.user["name"], request.remote_addr)
-    finally:
-        indexer.close()
     return redirect(url_for("browse.events"))
 
 
@@ -87,18 +78,12 @@ def replace_file(doc_id):
     if upload is None or not upload.filename:
         error = _("Choose at least one PDF.")
     else:
-        store = replace(services().store_settings, lock_timeout=60.0, workers=1)
-        with tempfile.TemporaryDirectory(dir=store.data_dir) as tmp:
-            path = Path(tmp) / "upload.pdf"
-            upload.save(path)
-            indexer = Indexer(store)
-            try:
+        try:
+            with saved_upload(upload) as path, writer() as indexer:
                 indexer.replace(doc_id, path, g.user["name"], upload.filename,
                                 request.remote_addr)
-            except (PdfRefused, InvalidInput, LockHeld) as e:
-                error = refusal_message(e)
-            finally:
-                indexer.close()
+        except (PdfRefused, InvalidInput, LockHeld) as e:
+            error = refusal_message(e)
     if error:
         return render_template("edit.html", doc=doc, values={}, errors={"file": error},
                                types=DOCUMENT_TYPES, statuses=STATUSES), 400

@@ -1,16 +1,15 @@
 """Staff correction of an event's metadata (titles, place, dates, people, topics)."""
 from dataclasses import replace
-from datetime import date
 
 import pycountry
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from indexer.ingest import Indexer
 from repo.errors import LockHeld, NotFound
 from repo.manifest import UN_REGIONS
 from webui.security import staff_required
-from webui.services import repository, services
+from webui.eventform import place_and_date_errors, split_list
+from webui.services import repository, writer
 
 bp = Blueprint("events_edit", __name__, url_prefix="/staff/events")
 LANGS = ("en", "fr", "es")
@@ -30,45 +29,31 @@ def edit(event_id):
     changed, errors = _read(event, form)
     if errors:
         return _page(event, form, errors), 400
-    indexer = Indexer(replace(services().store_settings, lock_timeout=60.0))
     try:
-        with indexer.repo.writing():
+        with writer() as indexer, indexer.repo.writing():
             indexer.repo.put_event(changed, actor=g.user["name"], address=request.remote_addr)
             indexer.update_index()
     except LockHeld:
         return _page(event, form, {"form": _("The repository is busy; please try again in "
                                              "a minute.")}), 503
-    finally:
-        indexer.close()
     return redirect(url_for("browse.event", event_id=event_id))
 
 
 def _read(event, form):
-    errors = {}
-    split = lambda name: [x.strip() for x in form.get(name, "").split(";") if x.strip()]  # noqa
+    errors = place_and_date_errors(form)
+    split = lambda name: split_list(form.get(name, ""))  # noqa: E731
     titles = {lang: form.get(f"title_{lang}", "").strip() for lang in LANGS}
     titles = {k: v for k, v in titles.items() if v}
     if not titles:
         errors["title_en"] = _("The event needs a title.")
-    if not form.get("city", "").strip():
-        errors["city"] = _("The new event needs a city.")
-    if pycountry.countries.get(alpha_2=form.get("country", "").upper()) is None:
-        errors["country"] = _("Choose a country.")
-    if form.get("region") not in UN_REGIONS:
-        errors["region"] = _("Choose a region.")
-    try:
-        start, end = date.fromisoformat(form.get("start", "")), date.fromisoformat(form.get("end", ""))
-        if end < start:
-            errors["end"] = _("The event cannot end before it starts.")
-    except ValueError:
-        errors["start"] = _("Give the dates as YYYY-MM-DD.")
     participants = [c.upper() for c in split("participants")]
     if any(pycountry.countries.get(alpha_2=c) is None for c in participants):
         errors["participants"] = _("Give the countries as two-letter codes (VN; BO; JP).")
     descriptions = {lang: form.get(f"description_{lang}", "").strip() for lang in LANGS}
     changed = replace(event, titles=titles, city=form.get("city", "").strip(),
                       country=form.get("country", "").upper(), region=form.get("region"),
-                      start=form.get("start", ""), end=form.get("end", ""),
+                      start=form.get("start", ""),
+                      end=form.get("end", "") or form.get("start", ""),
                       organisers=split("organisers"), funders=split("funders"),
                       topics=[t.lower() for t in split("topics")], participants=participants,
                       descriptions={k: v for k, v in descriptions.items() if v})

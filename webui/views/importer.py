@@ -1,14 +1,11 @@
 """Staff import of the Secretariat's listing pages: upload or paste, preview, confirm."""
-from dataclasses import replace
-
 from flask import Blueprint, g, render_template, request
 from flask_babel import gettext as _
 
-from indexer.ingest import Indexer
 from repo.errors import LockHeld
 from repo.listing.importer import apply_import, plan_as_json, plan_import
 from webui.security import staff_required
-from webui.services import repository, services
+from webui.services import repository, writer
 
 bp = Blueprint("importer", __name__, url_prefix="/staff/import")
 MAX_LISTING = 2 * 1024 * 1024
@@ -36,17 +33,14 @@ def preview_or_apply():
     if request.form.get("confirm") != "yes":
         return render_template("import.html", stage="preview", summary=summary, raw=raw,
                                language=lang, error=None)
-    indexer = Indexer(replace(services().store_settings, lock_timeout=60.0))
     try:
-        with indexer.repo.writing():
+        with writer() as indexer, indexer.repo.writing():
             plan, problems, lang = plan_import(indexer.repo, raw, lang)   # fresh, under lock
             apply_import(indexer.repo, plan, actor=g.user["name"], address=request.remote_addr)
             indexer.update_index()
     except LockHeld:
         return render_template("import.html", stage="form", error=_(
             "The repository is busy; please try again in a minute.")), 503
-    finally:
-        indexer.close()
     return render_template("import.html", stage="done", summary=plan_as_json(plan, problems),
                            error=None)
 

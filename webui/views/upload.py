@@ -3,22 +3,19 @@
 Every file goes through `Indexer.add`, the same path as `minamata add`: the same
 refusals, the same atomic store, the index updated before the page answers."""
 import re
-import tempfile
-from dataclasses import replace
-from datetime import date
-from pathlib import Path
 
 import pycountry
 from flask import Blueprint, current_app, g, render_template, request, url_for
 from flask_babel import gettext as _
 
 from indexer.errors import PdfRefused
-from indexer.ingest import Indexer, safe_file_name
+from indexer.ingest import safe_file_name
 from repo.errors import DuplicateDocument, InvalidInput, LockHeld, NotFound
 from repo.manifest import UN_REGIONS
-from repo.models import DOCUMENT_TYPES, Event
+from repo.models import DOCUMENT_TYPES, Event, event_id_for
 from webui.security import staff_required
-from webui.services import repository, services
+from webui.eventform import place_and_date_errors, split_list
+from webui.services import WEB_LOCK_WAIT, repository, saved_upload, writer
 
 bp = Blueprint("upload", __name__, url_prefix="/staff")
 MAX_FILES = 20
@@ -93,22 +90,9 @@ def _check_fields(form):
 
 
 def _check_new_event(form):
-    errors = {}
+    errors = place_and_date_errors(form, prefix="new_")
     if not form.get("new_title", "").strip():
         errors["new_title"] = _("The new event needs a title.")
-    if not form.get("new_city", "").strip():
-        errors["new_city"] = _("The new event needs a city.")
-    if pycountry.countries.get(alpha_2=form.get("new_country", "").upper()) is None:
-        errors["new_country"] = _("Choose a country.")
-    if form.get("new_region") not in UN_REGIONS:
-        errors["new_region"] = _("Choose a region.")
-    try:
-        start = date.fromisoformat(form.get("new_start", ""))
-        end = date.fromisoformat(form.get("new_end", "") or form.get("new_start", ""))
-        if end < start:
-            errors["new_end"] = _("The event cannot end before it starts.")
-    except ValueError:
-        errors["new_start"] = _("Give the dates as YYYY-MM-DD.")
     return errors
 
 
@@ -118,14 +102,9 @@ def _event_for(form):
         return form["event"]
     repo = repository()
     start = form["new_start"]
-    slug = re.sub(r"[^a-z0-9]+", "-", safe_ascii(form["new_city"]).lower()).strip("-")
-    event_id = f"{start[:4]}-{slug or 'event'}"
-    n = 1
-    while repo.catalog.find_event(event_id if n == 1 else f"{event_id}-{n}"):
-        n += 1
-    event_id = event_id if n == 1 else f"{event_id}-{n}"
+    event_id = event_id_for(start, form["new_city"], {e.id for e in repo.events()})
     lang = form.get("new_language") or "en"
-    split = lambda name: [x.strip() for x in form.get(name, "").split(";") if x.strip()]  # noqa: E731
+    split = lambda name: split_list(form.get(name, ""))  # noqa: E731
     event = Event(id=event_id, titles={lang: form["new_title"].strip()},
                   city=form["new_city"].strip(), country=form["new_country"].upper(),
                   region=form["new_region"], start=start, end=form.get("new_end") or start,
@@ -133,15 +112,9 @@ def _event_for(form):
                   topics=[t.lower() for t in split("new_topics")],
                   descriptions={lang: form.get("new_description", "").strip()}
                   if form.get("new_description", "").strip() else {})
-    with repo.writing(timeout=60):
+    with repo.writing(timeout=WEB_LOCK_WAIT):
         repo.put_event(event, actor=g.user["name"], address=request.remote_addr)
     return event_id
-
-
-def safe_ascii(text):
-    """Text folded to ASCII letters, for building ids."""
-    import unicodedata
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
 def _store_one(upload, event_id, form, single):
@@ -166,18 +139,11 @@ def store_upload(upload, event_id, doc_type, user, title=None, language="", note
                  status="published"):
     """Save an uploaded file to a temporary file and add it with `Indexer.add`; raises
     what `add` raises. The web form and the JSON API both come here."""
-    store = replace(services().store_settings, lock_timeout=60.0, workers=1)
-    with tempfile.TemporaryDirectory(dir=store.data_dir) as tmp:
-        path = Path(tmp) / "upload.pdf"
-        upload.save(path)           # streamed to disk by Werkzeug, never held in memory
-        indexer = Indexer(store)
-        try:
-            return indexer.add(path, event_id, doc_type, title=title, language=language,
-                               note=note, added_by=user,
-                               original_name=safe_file_name(upload.filename or "upload.pdf"),
-                               status=status, address=request.remote_addr)
-        finally:
-            indexer.close()
+    with saved_upload(upload) as path, writer() as indexer:
+        return indexer.add(path, event_id, doc_type, title=title, language=language,
+                           note=note, added_by=user,
+                           original_name=safe_file_name(upload.filename or "upload.pdf"),
+                           status=status, address=request.remote_addr)
 
 
 def _form_context(values, errors):
