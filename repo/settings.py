@@ -40,7 +40,9 @@ class Settings:
                 values[f.name] = _convert(f, raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
         settings = cls(**values)
-        return replace(settings, data_dir=Path(settings.data_dir),
+        # Absolute: a relative data directory would be read relative to whatever a library
+        # takes as its base (Flask-Babel: the package folder, not the working directory).
+        return replace(settings, data_dir=Path(settings.data_dir).resolve(),
                        manifest=Path(settings.manifest))
 
     @classmethod

@@ -187,3 +187,12 @@ def test_server_error_is_a_friendly_page_without_a_trace(data):
 def test_spanish_event_titles_when_the_manifest_has_them(client):
     body = text(client.get("/events?lang=es"))
     assert "Taller regional de Asia y el Pacífico" in body and "Bolivia" in body
+
+
+def test_default_relative_data_directory_still_translates(corpus_dir, tmp_path, monkeypatch):
+    shutil.copytree(corpus_dir, tmp_path / "instance")
+    monkeypatch.chdir(tmp_path)
+    store = Settings.from_env(environ={})                 # the default: ./instance
+    assert store.data_dir == tmp_path / "instance"
+    body = create_app(WebSettings(store=store)).test_client().get("/?lang=fr")
+    assert "Affiner les résultats" in body.get_data(as_text=True)
