@@ -80,7 +80,7 @@ def _check_index(repo, index_store, report):
         report.problems.append(str(e))
         return
     have = indexed_keys(pair)
-    want = {doc_id: key for doc_id, (key, _, _) in expected_keys(repo).items()}
+    want = {doc_id: item[0] for doc_id, item in expected_keys(repo).items()}
     for doc_id in sorted(set(want) - set(have)):
         report.problems.append(f"{doc_id}: not in the search index (run `minamata index`)")
     for doc_id in sorted(set(have) - set(want)):

@@ -19,6 +19,7 @@ from indexer.errors import IndexUnavailable
 from indexer.schema import SCHEMA_VERSION, build_schema, document_entries, index_key
 from repo.faults import crash_point
 from repo.files import atomic_write
+from repo.works import group_works
 
 WRITER_MB = 256
 
@@ -142,9 +143,10 @@ def expected_keys(repo):
     """{document id: index key} the catalog calls for, with the records to index them."""
     events = {e.id: e for e in repo.events()}
     out = {}
-    for doc in repo.documents():
-        event = events[doc.event_id]
-        out[doc.id] = (index_key(doc, event, doc.sha256), doc, event)
+    for work in group_works(repo.documents()):
+        for doc in work.versions:
+            event = events[doc.event_id]
+            out[doc.id] = (index_key(doc, event, doc.sha256, work), doc, event, work)
     return out
 
 
@@ -219,9 +221,9 @@ class _PairWriter:
         self.pages.delete_by_term("doc_id", doc_id)
         self.docs.delete_by_term("doc_id", doc_id)
 
-    def add(self, repo, doc, event, key):
+    def add(self, repo, doc, event, key, work=None):
         """Add a document's entries, made from its kept text."""
-        entry, pages = document_entries(doc, event, repo.text(doc), key)
+        entry, pages = document_entries(doc, event, repo.text(doc), key, work)
         self.docs.add_document(**entry)
         for page in pages:
             self.pages.add_document(**page)
@@ -261,8 +263,9 @@ class IndexSession:
         if doc.event_id not in self.events:
             self.events[doc.event_id] = repo.event(doc.event_id)
         event = self.events[doc.event_id]
+        work = repo.work(doc)
         self.writer.delete(doc.id)
-        self.writer.add(repo, doc, event, index_key(doc, event, doc.sha256))
+        self.writer.add(repo, doc, event, index_key(doc, event, doc.sha256, work), work)
         (self.report.updated if doc.id in self.before else self.report.added).append(doc.id)
 
     def __exit__(self, *exc):
@@ -273,7 +276,7 @@ def _write(pair, repo, items, delete_ids, progress, procs=1):
     with _PairWriter(pair, procs) as writer:
         for doc_id in delete_ids:
             writer.delete(doc_id)
-        for key, doc, event in items:
-            writer.add(repo, doc, event, key)
+        for key, doc, event, work in items:
+            writer.add(repo, doc, event, key, work)
             if progress:
                 progress(doc)

@@ -21,7 +21,8 @@ CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
 """
 ACTIONS = ("add", "edit", "replace", "retract", "publish", "delete", "restore", "sign_in",
            "failed_sign_in", "sign_out", "user_add", "user_disable", "user_enable",
-           "user_password", "user_token", "event_add", "event_edit", "import")
+           "user_password", "user_token", "event_add", "event_edit", "import",
+           "link_version", "unlink_version")
 
 
 @dataclass

@@ -30,7 +30,7 @@ CREATE TABLE IF NOT EXISTS documents (
     detected_languages TEXT NOT NULL, text_status TEXT NOT NULL,
     source_note TEXT NOT NULL, added_at TEXT NOT NULL, added_by TEXT NOT NULL,
     origin TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'published',
-    revision INTEGER NOT NULL
+    work_id TEXT NOT NULL DEFAULT '', revision INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS documents_event ON documents(event_id);
 CREATE TABLE IF NOT EXISTS versions (
@@ -68,6 +68,10 @@ class Catalog:
         if "status" not in columns:
             self.conn.execute("ALTER TABLE documents ADD COLUMN status TEXT NOT NULL "
                               "DEFAULT 'published'")
+        if "work_id" not in columns:
+            self.conn.execute("ALTER TABLE documents ADD COLUMN work_id TEXT NOT NULL "
+                              "DEFAULT ''")
+        self.conn.execute("CREATE INDEX IF NOT EXISTS documents_work ON documents(work_id)")
         columns = {r["name"] for r in self.conn.execute("PRAGMA table_info(events)")}
         if "expected" not in columns:
             self.conn.execute("ALTER TABLE events ADD COLUMN expected TEXT NOT NULL "
@@ -201,6 +205,13 @@ class Catalog:
         else:
             rows = self.conn.execute("SELECT * FROM documents WHERE event_id=? ORDER BY id",
                                      (event_id,))
+        return [_from_row(Document, r, _DOC_JSON) for r in rows.fetchall()]
+
+
+    def work_members(self, key):
+        """The documents of one work (those whose work is `key`), by id."""
+        rows = self.conn.execute("SELECT * FROM documents WHERE work_id=? OR "
+                                 "(id=? AND work_id='') ORDER BY id", (key, key))
         return [_from_row(Document, r, _DOC_JSON) for r in rows.fetchall()]
 
 

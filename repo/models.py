@@ -73,6 +73,7 @@ class Document:
     added_by: str = ""
     origin: str = "upload"            # upload | manifest:<collection>
     status: str = "published"         # published | draft | retracted
+    work_id: str = ""                 # the work it is a language version of ("" = its own)
     revision: int = 0
 
     @property
@@ -86,6 +87,12 @@ class Document:
         if self.detected_languages:
             return list(self.detected_languages)
         return [self.declared_language] if self.declared_language else ["und"]
+
+    @property
+    def work(self):
+        """The key of the work this document is a language version of (its own id when
+        it stands alone)."""
+        return self.work_id or self.id
 
     def to_dict(self):
         """A JSON-ready dict of every field, with `languages` added."""

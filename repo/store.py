@@ -17,6 +17,8 @@ from repo.files import PdfStore, TextStore
 from repo.lock import write_lock
 from repo.models import DOCUMENT_TYPES, STATUSES
 from repo.trash import Trash
+from repo import works
+from repo.works import group_works
 
 
 class Repository:
@@ -169,6 +171,48 @@ class Repository:
                                   before=_audited(before), after=_audited(doc),
                                   address=address)
         return doc
+
+    def work(self, doc):
+        """The work a document belongs to, with all its language versions."""
+        return group_works(self.catalog.work_members(doc.work))[0]
+
+    def link_versions(self, doc_id, target_id, actor, address=""):
+        """Record that `doc_id` is a language version of `target_id`'s work (audited).
+        Both must belong to one event. Returns the work as it now is."""
+        doc, target = self.document(doc_id), self.document(target_id)
+        _require(doc.id != target.id, "a document cannot be a language version of itself")
+        _require(doc.event_id == target.event_id,
+                 f"{doc.id!r} and {target.id!r} belong to different events; language "
+                 f"versions are versions of one event's document")
+        before = [d.id for d in self.work(target).versions]
+        self._save_work_change(works.link(doc, target, self.catalog.work_members),
+                               actor, "link_version", doc.id,
+                               {"work": before}, address)
+        return self.work(self.document(doc.id))
+
+    def unlink_version(self, doc_id, actor, address=""):
+        """Take a document out of its work: it stands alone again (audited)."""
+        doc = self.document(doc_id)
+        before = [d.id for d in self.work(doc).versions]
+        self._save_work_change(works.detach(doc, self.catalog.work_members),
+                               actor, "unlink_version", doc.id, {"work": before}, address)
+        return self.work(self.document(doc.id))
+
+    def _save_work_change(self, changed, actor, kind, doc_id, before, address):
+        if not changed:
+            return
+        with self.catalog.transaction():
+            for member in changed:
+                self.catalog.put_document(member)
+            after = [d.id for d in group_works(
+                self.catalog.work_members(self.catalog.get_document(doc_id).work))[0].versions]
+            self.audit.record(actor, kind, doc_id, before=before, after={"work": after},
+                              address=address)
+
+    def suggest_versions(self, doc_id, limit=3):
+        """Documents of the same event that look like language versions of this one."""
+        doc = self.document(doc_id)
+        return works.suggest_versions(doc, self.documents(doc.event_id), self.text, limit)
 
     def remove_document(self, doc_id, actor=None, address=""):
         """Remove a document's row, then its files. With an `actor` (a person deleting it),
