@@ -49,11 +49,15 @@ class Indexer:
 
     # -- one document -------------------------------------------------------------------
     def add(self, path, event_id, doc_type, title=None, language="", note="",
-            added_by="cli", original_name=None, status="published", address=""):
+            added_by="cli", original_name=None, status="published", address="",
+            version_of=""):
         """Check, extract, store and index one PDF; returns its Document. The one path
-        every way of adding a document (CLI, web form, API) goes through."""
+        every way of adding a document (CLI, web form, API) goes through. `version_of`
+        names a document of the same event this one is a language version of."""
         path = Path(path)
         sha = self.precheck(path, event_id, doc_type)
+        if version_of:
+            self._check_version_target(version_of, event_id)
         kept = self.pool.analyse(path)
         doc = Document(
             id="", event_id=event_id, type=doc_type,
@@ -66,8 +70,34 @@ class Indexer:
         with self.repo.writing():
             doc.id = self.repo.new_document_id(event_id, doc_type)
             self.repo.add_document(doc, path, kept, address=address)
+            if version_of:
+                self.repo.link_versions(doc.id, version_of, added_by, address)
+                doc = self.repo.document(doc.id)
             sync(self.repo, self.index)
         return doc
+
+    def _check_version_target(self, target_id, event_id):
+        target = self.repo.catalog.find_by_id(target_id)
+        if target is None:
+            raise InvalidInput(f"version of: there is no document {target_id!r}")
+        if target.event_id != event_id:
+            raise InvalidInput(f"version of: {target_id!r} belongs to another event "
+                               f"({target.event_id}); language versions share their event")
+
+    def link_versions(self, doc_id, target_id, actor, address=""):
+        """Record that one document is a language version of another's work (audited),
+        re-index the work, and return it."""
+        with self.repo.writing():
+            work = self.repo.link_versions(doc_id, target_id, actor, address)
+            sync(self.repo, self.index)
+        return work
+
+    def unlink_version(self, doc_id, actor, address=""):
+        """Take a document out of its work (audited) and re-index what changed."""
+        with self.repo.writing():
+            work = self.repo.unlink_version(doc_id, actor, address)
+            sync(self.repo, self.index)
+        return work
 
     def edit(self, doc_id, changes, actor, address=""):
         """Change a document's metadata (title, type, language, note, status), audited,
@@ -176,6 +206,8 @@ class Indexer:
         return report
 
     def _manifest_changes(self, specs, report):
+        # As with events, a document's metadata is set from the manifest when the
+        # manifest's entry changed, so corrections made since by staff are kept.
         todo = []
         for spec in specs:
             sha = sha256_of(spec.file)
@@ -183,11 +215,13 @@ class Indexer:
                 current = self.repo.document(spec.id)
             except NotFound:
                 current = None
+            key = f"manifest-document:{spec.id}"
             if current is None or current.sha256 != sha:
                 todo.append((spec, sha))
-            elif _metadata_of(current) != _metadata_of(spec):
+            elif self.repo.catalog.get_meta(key) != _spec_fingerprint(spec):
                 _apply_metadata(current, spec)
                 self.repo.update_document(current)
+                self.repo.catalog.set_meta(key, _spec_fingerprint(spec))
                 report.updated.append(spec.id)
         return todo
 
@@ -200,7 +234,7 @@ class Indexer:
                        page_count=result["page_count"], declared_language=spec.language,
                        detected_languages=result["languages"],
                        text_status=result["text_status"], source_note=spec.note,
-                       added_by="manifest", origin=origin)
+                       added_by="manifest", origin=origin, work_id=spec.version_of)
         try:
             if self.repo.has_document(spec.id):
                 self.repo.replace_document(doc, spec.file, result)
@@ -211,6 +245,7 @@ class Indexer:
         except InvalidInput as e:
             report.refused.append((spec.id, str(e)))
             return None
+        self.repo.catalog.set_meta(f"manifest-document:{spec.id}", _spec_fingerprint(spec))
         return doc
 
     # -- kept text and index ------------------------------------------------------------
@@ -272,12 +307,12 @@ def _fingerprint(event):
                           ).hexdigest()
 
 
-def _metadata_of(obj):
-    if isinstance(obj, Document):
-        return (obj.event_id, obj.type, obj.title, obj.declared_language, obj.source_note)
-    return (obj.event, obj.type, obj.title, obj.language, obj.note)
+def _spec_fingerprint(spec):
+    return json.dumps([spec.event, spec.type, spec.title, spec.language, spec.note,
+                       spec.version_of], ensure_ascii=False)
 
 
 def _apply_metadata(doc, spec):
     doc.event_id, doc.type, doc.title = spec.event, spec.type, spec.title
     doc.declared_language, doc.source_note = spec.language, spec.note
+    doc.work_id = spec.version_of

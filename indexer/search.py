@@ -54,11 +54,15 @@ class Hit:
     country: str = ""
     text_status: str = "ok"
     status: str = "published"
+    work: str = ""
+    versions: list = field(default_factory=list)   # [{id, title, languages, status}]
+    #          the work's language versions this asker may see, this one included
 
 
 @dataclass
 class SearchResult:
-    """A page of hits, the facet counts and, when nothing matched, a suggestion."""
+    """A page of hits (one per work), the facet counts and, when nothing matched, a
+    suggestion. `total` and the counts are of works: language versions count once."""
 
     query: str
     total: int
@@ -96,22 +100,20 @@ class SearchService:
             self._searchers = None
 
     def search(self, query="", filters=None, sort="relevance", page=1, page_size=10,
-               include_unpublished=False, expand=True):
+               include_unpublished=False, expand=True, prefer_languages=()):
         """Run a query with facet filters; QueryError for a query or parameter we refuse.
 
-        Only published documents are searched unless `include_unpublished` (staff)."""
+        Only published documents are searched unless `include_unpublished` (staff). A work
+        with several matching language versions is shown by the version in the first of
+        `prefer_languages` it has (a chosen language, then the interface's), else by its
+        best match."""
         filters = _clean_filters(filters)
         _check_paging(sort, page, page_size)
         searcher, pages = self._current()
-        parse_query(query, searcher.schema)        # the user's own text: checked as typed
-        added = []
-        if expand and query.strip():
-            expanded_text, added = expand_query(query)
-            q = parse_query(expanded_text, searcher.schema, limit=16 * MAX_QUERY_BYTES)
-        else:
-            q = parse_query(query, searcher.schema)
+        q, added = self._parse(query, searcher.schema, expand)
+        prefer = list(filters.get("language", [])) + [p for p in prefer_languages if p]
         run = _Run(searcher, pages, q, filters, self.time_limit, self._facet_values,
-                   public_only=not include_unpublished)
+                   public_only=not include_unpublished, prefer=prefer)
         hits, total = run.hits(sort, page, page_size)
         facets = run.facets()
         suggestion = None
@@ -122,10 +124,11 @@ class SearchService:
                             suggestion=suggestion, partial=run.partial, expanded=added,
                             expand=expand)
 
-    def locate(self, query, doc_id):
-        """Where one document matches a query: (page numbers, snippet HTML)."""
+    def locate(self, query, doc_id, expand=True):
+        """Where one document matches a query: (page numbers, snippet HTML). With
+        `expand`, as the search did: the thesaurus's other-language terms count too."""
         searcher, pages = self._current()
-        q = parse_query(query, searcher.schema)
+        q = self._parse(query, searcher.schema, expand)[0]
         found = _Run(searcher, pages, q, {}, self.time_limit)._pages([doc_id])
         return found.get(doc_id, ([], ""))
 
@@ -139,10 +142,26 @@ class SearchService:
         text = " ".join(p.get("body", "") for p in pages.documents(doc_id=doc_id))
         if not text.strip():
             text = searcher.stored_fields(docnum).get("title", "")
-        hits = searcher.more_like(docnum, "text_any", text=text[:100_000], top=limit,
+        hits = searcher.more_like(docnum, "text_any", text=text[:100_000], top=3 * limit,
                                   numterms=20,
                                   filter=None if include_unpublished else PUBLISHED)
-        return [h["doc_id"] for h in hits]
+        # One per work, and not this document's own other language versions.
+        works = {searcher.stored_fields(docnum).get("work")}
+        out = []
+        for hit in hits:
+            if hit.get("work") not in works:
+                works.add(hit.get("work"))
+                out.append(hit["doc_id"])
+        return out[:limit]
+
+    @staticmethod
+    def _parse(query, schema, expand):
+        """(parsed query, terms the thesaurus added)."""
+        q = parse_query(query, schema)        # the user's own text: checked as typed
+        if not (expand and query.strip()):
+            return q, []
+        expanded_text, added = expand_query(query)
+        return parse_query(expanded_text, schema, limit=16 * MAX_QUERY_BYTES), added
 
     def _current(self):
         """(docs searcher, pages searcher), reopened after a rebuild, refreshed after a sync."""
@@ -212,7 +231,7 @@ class _Run:
     """One query with its filters against one searcher."""
 
     def __init__(self, searcher, page_searcher, q, filters, time_limit, facet_values=None,
-                 public_only=True):
+                 public_only=True, prefer=()):
         self.s = searcher
         self.p = page_searcher
         self.q = q
@@ -222,6 +241,7 @@ class _Run:
         self._counted = {}
         self.facet_values = facet_values
         self.public_only = public_only
+        self.prefer = prefer
 
     def _collect(self, filter_q, q=None, searcher=None, **kwargs):
         # The filter goes into the query itself (And), not into a filtering collector:
@@ -250,9 +270,24 @@ class _Run:
         # limit=None keeps every matching docnum, which the facet counts below reuse.
         results = self._collect(self._filter(), limit=None, sortedby=sortedby)
         self._counted = self.facet_values.count(plain, results.docs())
-        found = results[(page - 1) * page_size: page * page_size]
+        ranked = [docnum for _, docnum in results.top_n]
+        works = self.facet_values.works(ranked)
+        shown = [self._representative(group)
+                 for group in works[(page - 1) * page_size: page * page_size]]
+        position = {docnum: n for n, docnum in enumerate(ranked)} if shown else {}
+        found = [results[position[docnum]] for docnum in shown]
         where = self._pages([h["doc_id"] for h in found])
-        return [self._hit(h, where.get(h["doc_id"], ([], ""))) for h in found], len(results)
+        return [self._hit(h, where.get(h["doc_id"], ([], ""))) for h in found], len(works)
+
+    def _representative(self, docnums):
+        """The version to show of a work's matching versions (listed best first)."""
+        if len(docnums) > 1:
+            for language in self.prefer:
+                for docnum in docnums:
+                    shown = self.s.stored_fields(docnum).get("display", {})
+                    if language in shown.get("languages", ()):
+                        return docnum
+        return docnums[0]
 
     def _filter(self, leave_out=None):
         parts = [Or([Term(name, v) for v in values])
@@ -308,24 +343,61 @@ class _Run:
     def _hit(self, h, where):
         pages, snippet = where
         shown = h.get("display", {})
+        versions = [v for v in shown.get("versions", [])
+                    if v["status"] == "published" or not self.public_only]
         return Hit(id=h["doc_id"], title=h["title"], event=h["event"],
                    event_titles=shown.get("event_titles", {}), type=h["type"],
                    languages=shown.get("languages", []), date=h["date"],
                    score=round(float(h.score or 0.0), 4), snippet=snippet, pages=pages,
                    city=shown.get("city", ""), country=h["country"].upper(),
                    text_status=shown.get("text_status", "ok"),
-                   status=h.get("status", "published"))
+                   status=h.get("status", "published"), work=h.get("work", h["doc_id"]),
+                   versions=versions)
 
 
 class FacetValues:
     """The facet values of every document of one searcher, read once, for fast counting.
 
     Whoosh's grouping calls back into Python for every matching document and facet; with
-    the values at hand as lists, counting the matches is one tight loop per facet."""
+    the values at hand as lists, counting the matches is one tight loop per facet.
+
+    Counts are of works: the matching versions of one work count once per value. Most
+    documents stand alone, so only those in a work of several versions take the slower,
+    de-duplicating path."""
 
     def __init__(self, searcher):
         self.searcher = searcher
         self.by_facet = {}
+        self._shared = None
+
+    def shared(self):
+        """{docnum: work key} of the entries whose work has several versions."""
+        if self._shared is None:
+            self._shared = {}
+            for term in self.searcher.lexicon("work"):
+                text = term.decode("utf-8") if isinstance(term, bytes) else term
+                docnums = list(self.searcher.postings("work", text).all_ids())
+                if len(docnums) > 1:
+                    self._shared.update((d, text) for d in docnums)
+        return self._shared
+
+    def works(self, docnums):
+        """Ordered matches grouped by work: [[docnum, ...], ...] in the order of each
+        work's first match."""
+        shared = self.shared()
+        if not shared:
+            return [[d] for d in docnums]
+        groups, by_work = [], {}
+        for docnum in docnums:
+            key = shared.get(docnum)
+            if key is None:
+                groups.append([docnum])
+            elif key in by_work:
+                by_work[key].append(docnum)
+            else:
+                by_work[key] = [docnum]
+                groups.append(by_work[key])
+        return groups
 
     def _values(self, name):
         if name not in self.by_facet:
@@ -339,11 +411,20 @@ class FacetValues:
 
     def count(self, names, docnums):
         """{facet: {value: number of `docnums` having it}} for each named facet."""
+        shared = self.shared()
+        alone = [d for d in docnums if d not in shared] if shared else docnums
+        versions = [d for d in docnums if d in shared] if shared else ()
         out = {}
         for name in names:
             per_doc, counts = self._values(name), Counter()
-            for docnum in docnums:
+            for docnum in alone:
                 counts.update(per_doc[docnum])
+            seen = set()
+            for docnum in versions:
+                for value in per_doc[docnum]:
+                    if (shared[docnum], value) not in seen:
+                        seen.add((shared[docnum], value))
+                        counts[value] += 1
             out[name] = dict(counts)
         return out
 

@@ -84,6 +84,25 @@ def _fold(text):
     return "".join(_fold_char(c) for c in text)
 
 
+def concepts_in(text, concepts=None):
+    """The ids of the concepts a text names, in any language (words compared without
+    accents, case or a plural -s)."""
+    tokens = " " + " ".join(_plain_words(text)) + " "
+    return {concept.id for words, concept in _word_forms(concepts or load_thesaurus())
+            if words in tokens}
+
+
+def _plain_words(text):
+    return [w[:-1] if len(w) > 3 and w.endswith("s") else w
+            for w in re.findall(r"\w+", _fold(text))]
+
+
+@lru_cache(maxsize=4)
+def _word_forms(concepts):
+    return [(" " + " ".join(_plain_words(f)) + " ", c) for c in concepts for f in c.forms()
+            if _plain_words(f)]
+
+
 @lru_cache(maxsize=4)
 def _forms(concepts):
     forms = [(_fold(f), f, c) for c in concepts for f in c.forms()]

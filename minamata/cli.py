@@ -10,6 +10,7 @@ from indexer.errors import IndexerError
 from indexer.ingest import Indexer
 from indexer.schema import FACETS
 from indexer.search import SearchService
+from indexer.versions import suggest_versions
 from repo.errors import LockHeld, RepoError
 from repo.models import DOCUMENT_TYPES
 from repo.settings import Settings
@@ -52,6 +53,8 @@ def _parser():
     c.add_argument("--title", help="title (default: from the PDF)")
     c.add_argument("--language", default="", help="declared language code, e.g. en")
     c.add_argument("--note", default="", help='source note, e.g. "English only"')
+    c.add_argument("--version-of", default="", metavar="ID",
+                   help="a document of the same event this one is a language version of")
     c.add_argument("--json", action="store_true", help="print the whole record as JSON")
     c.set_defaults(run=cmd_add)
 
@@ -93,6 +96,22 @@ def _parser():
     c.add_argument("--dry-run", action="store_true", help="show what would change; change nothing")
     c.add_argument("--json", action="store_true")
     c.set_defaults(run=cmd_import_events)
+
+    c = sub.add_parser("versions", help="a document's language versions, and the documents "
+                       "that look like versions of it")
+    c.add_argument("id")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(run=cmd_versions)
+
+    c = sub.add_parser("link", help="record that a document is a language version of another")
+    c.add_argument("id")
+    c.add_argument("--version-of", required=True, metavar="ID",
+                   help="a document of the work it belongs to")
+    c.set_defaults(run=cmd_link)
+
+    c = sub.add_parser("unlink", help="take a document out of its work (it stands alone)")
+    c.add_argument("id")
+    c.set_defaults(run=cmd_unlink)
 
     c = sub.add_parser("restore", help="bring a deleted document back from the trash")
     c.add_argument("id", nargs="?", help="document id (omit to list the trash)")
@@ -146,7 +165,7 @@ def cmd_add(args, settings):
     """Add one PDF; print its id, pages and languages (or its record as JSON)."""
     indexer = Indexer(settings)
     doc = indexer.add(args.file, args.event, args.type, title=args.title,
-                      language=args.language, note=args.note)
+                      language=args.language, note=args.note, version_of=args.version_of)
     if args.json:
         print(json.dumps(doc.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -242,6 +261,41 @@ def cmd_import_events(args, settings):
         for p in problems:
             print(f"line {p.line}: {p.message}", file=sys.stderr)
     return 2 if problems else 0
+
+
+def cmd_versions(args, settings):
+    """Print a document's work (its language versions) and suggested versions."""
+    indexer = Indexer(settings)
+    work = indexer.repo.work(indexer.repo.document(args.id))
+    suggestions = suggest_versions(indexer.repo, args.id)
+    if args.json:
+        print(json.dumps({"work": work.key, "versions": [d.to_dict() for d in work.versions],
+                          "suggestions": [s.to_dict() for s in suggestions]},
+                         ensure_ascii=False, indent=2))
+        return
+    _print_work(work)
+    for s in suggestions:
+        print(f"suggested: {s.document.id}\t{','.join(s.document.languages)}\t"
+              f"score {s.score}\tsharing {', '.join(s.shared)}")
+    if suggestions:
+        print(f"(confirm with: minamata link {args.id} --version-of ID)")
+
+
+def cmd_link(args, settings):
+    """Make a document a language version of another's work."""
+    _print_work(Indexer(settings).link_versions(args.id, args.version_of, "cli"))
+
+
+def cmd_unlink(args, settings):
+    """Take a document out of its work."""
+    Indexer(settings).unlink_version(args.id, "cli")
+    print(f"{args.id}\tstands alone")
+
+
+def _print_work(work):
+    print(f"work {work.key}: {len(work.versions)} language version(s)")
+    for doc in work.versions:
+        print(f"  {','.join(doc.languages)}\t{doc.id}\t{doc.status}\t{doc.title}")
 
 
 def cmd_restore(args, settings):
@@ -351,6 +405,9 @@ def _print_result(result):
     for n, hit in enumerate(result.hits, start=(result.page - 1) * result.page_size + 1):
         event = hit.event_titles.get("en") or hit.event
         print(f"{n}. {hit.title}  [{hit.type} · {', '.join(hit.languages)}]")
+        if len(hit.versions) > 1:
+            print("   also in: " + "; ".join(f"{','.join(v['languages'])} ({v['id']})"
+                                             for v in hit.versions if v["id"] != hit.id))
         print(f"   {event} — {hit.city}, {hit.date}")
         if hit.pages:
             print(f"   on page{'s' if len(hit.pages) > 1 else ''} "

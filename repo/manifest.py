@@ -15,7 +15,7 @@ UN_REGIONS = {"africa": "Africa", "asia-pacific": "Asia-Pacific",
               "weog": "Western European and other States"}
 _EVENT_FIELDS = {"id", "titles", "city", "country", "region", "start", "end", "organisers",
                  "funders", "topics", "participants", "descriptions", "expected"}
-_DOC_FIELDS = {"id", "event", "type", "title", "language", "note", "file"}
+_DOC_FIELDS = {"id", "event", "type", "title", "language", "note", "file", "version_of"}
 
 
 @dataclass
@@ -29,6 +29,7 @@ class ManifestDocument:
     language: str
     note: str
     file: Path
+    version_of: str = ""          # the manifest document it is a language version of
 
 
 @dataclass
@@ -61,6 +62,7 @@ def load_manifest(path):
     docs = [_document(entry, i, path.parent, ids) for i, entry in enumerate(data.get("documents", []))]
     _unique([e.id for e in events], "event")
     _unique([d.id for d in docs], "document")
+    _check_versions(docs)
     collection = data.get("collection", "documents")
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", str(collection)):
         raise ManifestError(f"collection {collection!r}: use lower-case letters, digits, hyphens")
@@ -92,7 +94,24 @@ def _document(entry, i, base, event_ids):
     if not file.is_file():
         raise ManifestError(f"{where}: file {entry['file']} is missing")
     return ManifestDocument(entry["id"], entry["event"], entry["type"], entry["title"],
-                            entry.get("language", ""), entry.get("note", ""), file)
+                            entry.get("language", ""), entry.get("note", ""), file,
+                            entry.get("version_of", ""))
+
+
+def _check_versions(docs):
+    by_id = {d.id: d for d in docs}
+    for doc in docs:
+        if not doc.version_of:
+            continue
+        target = by_id.get(doc.version_of)
+        where = f"document {doc.id!r}: version_of {doc.version_of!r}"
+        if target is None:
+            raise ManifestError(f"{where} is not a document of this manifest")
+        if target.version_of or target.id == doc.id:
+            raise ManifestError(f"{where} is itself a version of another; name the first "
+                                f"version of the work")
+        if target.event != doc.event:
+            raise ManifestError(f"{where} belongs to another event")
 
 
 def _fields(entry, allowed, required, where):

@@ -209,11 +209,6 @@ class Repository:
             self.audit.record(actor, kind, doc_id, before=before, after={"work": after},
                               address=address)
 
-    def suggest_versions(self, doc_id, limit=3):
-        """Documents of the same event that look like language versions of this one."""
-        doc = self.document(doc_id)
-        return works.suggest_versions(doc, self.documents(doc.event_id), self.text, limit)
-
     def remove_document(self, doc_id, actor=None, address=""):
         """Remove a document's row, then its files. With an `actor` (a person deleting it),
         it is first kept whole in the trash, and the deletion is audited."""

@@ -256,6 +256,26 @@ T = {  # English: (French, Spanish)
     "Also searched, in other languages:": ("Également recherché, dans d'autres langues :", "También se buscó, en otros idiomas:"),
     "Search only the words as typed": ("Rechercher seulement les mots saisis", "Buscar solo las palabras escritas"),
     "Also search in the other languages": ("Rechercher aussi dans les autres langues", "Buscar también en los otros idiomas"),
+    # Language versions (works)
+    "Available in": ("Disponible en", "Disponible en"),
+    "%(language)s version": ("Version en %(language)s", "Versión en %(language)s"),
+    "Found in the %(language)s version:": ("Trouvé dans la version en %(language)s :", "Encontrado en la versión en %(language)s:"),
+    "Suggested: these look like language versions of this document": ("Suggestion : ces documents semblent être des versions linguistiques de celui-ci", "Sugerencia: estos documentos parecen versiones lingüísticas de este"),
+    "in both: %(items)s": ("dans les deux : %(items)s", "en ambos: %(items)s"),
+    "Confirm: same work": ("Confirmer : même document", "Confirmar: mismo documento"),
+    "also in": ("existe aussi en", "también en"),
+    "Language versions": ("Versions linguistiques", "Versiones lingüísticas"),
+    "This document and these are one work in several languages; searches show them as one result.": ("Ce document et ceux-ci sont un même document en plusieurs langues ; les recherches les présentent comme un seul résultat.", "Este documento y estos son un mismo documento en varios idiomas; las búsquedas los muestran como un solo resultado."),
+    "This document is not a version of the others": ("Ce document n'est pas une version des autres", "Este documento no es una versión de los demás"),
+    "No other language version of this document is recorded.": ("Aucune autre version linguistique de ce document n'est enregistrée.", "No consta ninguna otra versión lingüística de este documento."),
+    "This document is a language version of": ("Ce document est une version linguistique de", "Este documento es una versión lingüística de"),
+    "Record": ("Enregistrer", "Registrar"),
+    "Language version of (optional: the id of a document of the same event, e.g. its English original)": ("Version linguistique de (facultatif : l'identifiant d'un document de la même réunion, par exemple l'original anglais)", "Versión lingüística de (opcional: el identificador de un documento de la misma reunión, por ejemplo el original en inglés)"),
+    "Recorded as a language version of %(id)s.": ("Enregistré comme version linguistique de %(id)s.", "Registrado como versión lingüística de %(id)s."),
+    "Choose the document this one is a language version of.": ("Choisissez le document dont celui-ci est une version linguistique.", "Elija el documento del que este es una versión lingüística."),
+    "There is no such document.": ("Ce document n'existe pas.", "Ese documento no existe."),
+    "There is no document with the id %(id)s.": ("Aucun document n'a l'identifiant %(id)s.", "Ningún documento tiene el identificador %(id)s."),
+    "Language versions belong to the same event: %(id)s is a document of another event.": ("Les versions linguistiques appartiennent à la même réunion : %(id)s est un document d'une autre réunion.", "Las versiones lingüísticas pertenecen a la misma reunión: %(id)s es un documento de otra reunión."),
 }
 
 

@@ -15,8 +15,9 @@ def ids(result):
 
 
 def test_query_without_accents_finds_accented_words(corpus):
-    result = corpus.search("hanoi")
-    assert "hanoi-pres-secretariat-fr" in ids(result)   # it writes only "Hanoï"
+    # The French version of the article 8 presentation writes only "Hanoï".
+    result = corpus.search("hanoi", prefer_languages=["fr"])
+    assert "hanoi-pres-secretariat-fr" in ids(result)
     hit = next(h for h in result.hits if h.id == "hanoi-pres-secretariat-fr")
     assert "<mark>Hanoï</mark>" in hit.snippet
 

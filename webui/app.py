@@ -9,7 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from indexer.thesaurus import load_thesaurus
 from repo.settings import Settings
-from webui import i18n, labels, security
+from webui import i18n, labels, security, viewmodels
 from webui.services import Services, close_repository
 from webui.settings import WebSettings
 from webui.views import (api, audit, browse, curate, events_edit, importer, search, staff,
@@ -109,4 +109,5 @@ def _template_helpers():
                 type_label=lambda t: str(labels.TYPE_LABELS.get(t, t)),
                 status_label=lambda t: str(labels.STATUS_LABELS.get(t, t)),
                 region_label=lambda r: str(labels.REGION_LABELS.get(r, r)),
-                number=format_decimal, lang_url=lang_url, safe_snippet=Markup)
+                number=format_decimal, lang_url=lang_url, safe_snippet=Markup,
+                version_in=viewmodels.version_in)

@@ -11,6 +11,7 @@ from flask import current_app, g
 from indexer.ingest import Indexer
 from indexer.search import SearchService
 from repo.store import Repository
+from repo.works import group_works
 
 
 class Services:
@@ -89,3 +90,9 @@ def visible(doc):
 def visible_documents(event_id=None):
     """The documents (of one event) the current visitor may see."""
     return [d for d in repository().documents(event_id) if visible(d)]
+
+
+def visible_works(event_id=None):
+    """The works (of one event) the current visitor may see, each with the language
+    versions they may see: a retracted version is gone from its work."""
+    return group_works(visible_documents(event_id))

@@ -135,3 +135,9 @@ def pagination(result, args, endpoint="search.search"):
         "pages": [{"number": n, "url": search_url(endpoint, args, page=n),
                    "current": n == args.page} for n in pages],
     }
+
+
+def version_in(versions, language):
+    """Of a hit's language versions (dicts), the one in `language`, or None: the version a
+    delegate opens by default is the one in the interface's language."""
+    return next((v for v in versions if language in v["languages"]), None)

@@ -100,6 +100,10 @@ DOCUMENTS = [
     ("hanoi-pres-secretariat-fr", "2019-hanoi-coal", "presentation",
      "La Convention de Minamata et les émissions de mercure : l'article 8", "fr", "",
      "2019-hanoi-coal/presentation-secretariat-fr.pdf", hanoi.slides_secretariat_fr),
+    ("hanoi-pres-secretariat-en", "2019-hanoi-coal", "presentation",
+     "The Minamata Convention and mercury emissions: article 8", "en", "",
+     "2019-hanoi-coal/presentation-secretariat-en.pdf", hanoi.slides_secretariat_en,
+     "hanoi-pres-secretariat-fr"),
     ("la-paz-report", "2019-la-paz-trade", "report",
      "Informe del taller de intercambio de conocimientos sobre el comercio de mercurio", "es",
      "Spanish only", "2019-la-paz-trade/informe-taller-es.pdf", lapaz.informe),
@@ -126,12 +130,13 @@ def main(out=Path("documents")):
     """Write every sample PDF and the manifest under `out`."""
     out = Path(out)
     docs = []
-    for doc_id, event, kind, title, lang, note, file, build in DOCUMENTS:
+    for doc_id, event, kind, title, lang, note, file, build, *version_of in DOCUMENTS:
         target = out / file
         target.parent.mkdir(parents=True, exist_ok=True)
         build(str(target))
         docs.append({"id": doc_id, "event": event, "type": kind, "title": title,
-                     "language": lang, "note": note, "file": file})
+                     "language": lang, "note": note, "file": file,
+                     **({"version_of": version_of[0]} if version_of else {})})
     manifest = {"collection": "minamata-samples", "events": EVENTS, "documents": docs}
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
                                        encoding="utf-8")

@@ -300,3 +300,28 @@ def slides_secretariat_fr(path):
         "Projet de renforcement des capacités financé par l'Union européenne",
         "Réunions régionales et échanges d'expériences entre pays"])
     s.output(path)
+
+
+def slides_secretariat_en(path):
+    # The English language version of the French presentation above: same slides, same
+    # numbers and names, so the repository can suggest that they are versions of one work.
+    s = Slides("Hanoi workshop on mercury emissions from coal combustion")
+    s.slide("The Minamata Convention and mercury emissions: article 8", [
+        "Secretariat of the Minamata Convention on Mercury",
+        "Asia-Pacific regional workshop, Hanoi (Viet Nam), 31 October 2019"], notice=NOTICE)
+    s.slide("What article 8 requires", [
+        "New sources: use of best available techniques and best environmental practices "
+        "(BAT/BEP) within five years",
+        "Existing sources: one or more measures (quantified goal, emission limit values, "
+        "BAT/BEP, multi-pollutant control strategy)",
+        "Inventory of emissions from relevant sources"])
+    s.slide("Sources listed in annex D", [
+        "Coal-fired power plants",
+        "Coal-fired industrial boilers",
+        "Smelting and roasting processes used in the production of non-ferrous metals",
+        "Waste incineration facilities; cement clinker production facilities"])
+    s.slide("Support from the Secretariat", [
+        "Guidance on BAT/BEP and on inventories adopted by the Conference of the Parties",
+        "Capacity-building project funded by the European Union",
+        "Regional meetings and exchanges of experience between countries"])
+    s.output(path)

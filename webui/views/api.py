@@ -51,7 +51,10 @@ def document(doc_id):
         raise ApiError(404, str(e)) from e
     if not doc.is_public:
         raise ApiError(404, f"unknown document {doc_id!r}")
-    return jsonify(doc.to_dict())
+    work = repository().work(doc).public()
+    return jsonify(dict(doc.to_dict(), work=doc.work,
+                        versions=[{"id": d.id, "title": d.title, "languages": d.languages}
+                                  for d in work.versions]))
 
 
 @bp.get("/events")
@@ -91,7 +94,8 @@ def add_document():
                            user.name, title=request.form.get("title"),
                            language=request.form.get("language", ""),
                            note=request.form.get("note", ""),
-                           status="published" if published in ("true", "1", "yes") else "draft")
+                           status="published" if published in ("true", "1", "yes") else "draft",
+                           version_of=request.form.get("version_of", "").strip())
     except DuplicateDocument as e:
         return jsonify(error=str(e), existing=e.existing_id), 409
     except (PdfRefused, InvalidInput, NotFound) as e:

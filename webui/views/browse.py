@@ -5,7 +5,8 @@ from flask_babel import gettext as _
 from indexer.errors import IndexerError, QueryError
 from repo.errors import NotFound
 from webui.security import current_user
-from webui.services import repository, search_service, visible, visible_documents
+from webui.services import (repository, search_service, visible, visible_documents,
+                             visible_works)
 
 bp = Blueprint("browse", __name__)
 
@@ -18,8 +19,8 @@ def events():
     year, region = request.args.get("year", ""), request.args.get("region", "")
     shown = [e for e in all_events if (not year or e.year == year)
              and (not region or e.region == region)]
-    docs = {e.id: visible_documents(e.id) for e in shown}
-    return render_template("events.html", events=shown, docs=docs, year=year, region=region,
+    works = {e.id: visible_works(e.id) for e in shown}
+    return render_template("events.html", events=shown, works=works, year=year, region=region,
                            years=sorted({e.year for e in all_events}, reverse=True),
                            regions=sorted({e.region for e in all_events}))
 
@@ -32,12 +33,12 @@ def event(event_id):
         ev = repo.event(event_id)
     except NotFound:
         abort(404, _("There is no event with this address."))
-    documents = visible_documents(event_id)
+    works = visible_works(event_id)
     # Documents the Secretariat's listing says exist, not uploaded yet: a slot is filled
     # by any document of its type.
-    have = {d.type for d in documents}
+    have = {d.type for w in works for d in w.versions}
     missing = [slot for slot in ev.expected if slot["type"] not in have]
-    return render_template("event.html", event=ev, documents=documents, missing=missing)
+    return render_template("event.html", event=ev, works=works, missing=missing)
 
 
 @bp.get("/documents/<doc_id>")
@@ -51,14 +52,16 @@ def document(doc_id):
     service = search_service()
     try:
         if q:
-            found = service.locate(q, doc_id)
+            found = service.locate(q, doc_id, expand=request.args.get("expand") != "0")
         similar = service.similar(doc_id, include_unpublished=current_user() is not None)
     except (QueryError, IndexerError):
         pass
-    siblings = [d for d in visible_documents(doc.event_id) if d.id != doc.id]
+    work = [d for d in repo.work(doc).versions if d.id != doc.id and visible(d)]
+    siblings = [d for d in visible_documents(doc.event_id)
+                if d.id != doc.id and d.work != doc.work]
     titles = {d.id: d for d in visible_documents()}
     return render_template("document.html", doc=doc, event=ev, q=q, found=found,
-                           versions=repo.versions(doc.id),
+                           versions=repo.versions(doc.id), language_versions=work,
                            siblings=siblings, similar=[titles[i] for i in similar if i in titles])
 
 

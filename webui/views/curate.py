@@ -4,6 +4,7 @@ from flask import Blueprint, abort, g, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 
 from indexer.errors import PdfRefused
+from indexer.versions import suggest_versions
 from repo.errors import InvalidInput, LockHeld, NotFound
 from repo.models import DOCUMENT_TYPES, STATUSES
 from webui.security import staff_required
@@ -21,8 +22,7 @@ def edit(doc_id):
     except NotFound:
         abort(404, _("There is no document with this address."))
     if request.method == "GET":
-        return render_template("edit.html", doc=doc, values={}, errors={}, types=DOCUMENT_TYPES,
-                               statuses=STATUSES)
+        return _edit_page(doc, {}, {})
     form = request.form
     errors = {}
     changes = {"title": form.get("title", "").strip(), "type": form.get("type", ""),
@@ -39,15 +39,13 @@ def edit(doc_id):
     if len(changes["source_note"]) > 500:
         errors["note"] = _("At most 500 characters.")
     if errors:
-        return render_template("edit.html", doc=doc, values=form, errors=errors,
-                               types=DOCUMENT_TYPES, statuses=STATUSES), 400
+        return _edit_page(doc, form, errors), 400
     try:
         with writer() as indexer:
             indexer.edit(doc_id, changes, g.user["name"], request.remote_addr)
     except (InvalidInput, LockHeld) as e:
         errors["form"] = str(e)
-        return render_template("edit.html", doc=doc, values=form, errors=errors,
-                               types=DOCUMENT_TYPES, statuses=STATUSES), 400
+        return _edit_page(doc, form, errors), 400
     return redirect(url_for("browse.document", doc_id=doc_id))
 
 
@@ -85,6 +83,54 @@ def replace_file(doc_id):
         except (PdfRefused, InvalidInput, LockHeld) as e:
             error = refusal_message(e)
     if error:
-        return render_template("edit.html", doc=doc, values={}, errors={"file": error},
-                               types=DOCUMENT_TYPES, statuses=STATUSES), 400
+        return _edit_page(doc, {}, {"file": error}), 400
     return redirect(url_for("browse.document", doc_id=doc_id))
+
+
+@bp.post("/<doc_id>/versions")
+@staff_required()
+def link_version(doc_id):
+    """Record that this document is a language version of another of its event (chosen
+    in the list, or a suggestion confirmed)."""
+    doc = _document_or_404(doc_id)
+    target = request.form.get("version_of", "").strip()
+    if not target:
+        return _edit_page(doc, {}, {"version_of": _("Choose the document this one is a "
+                                                    "language version of.")}), 400
+    try:
+        with writer() as indexer:
+            indexer.link_versions(doc_id, target, g.user["name"], request.remote_addr)
+    except NotFound:
+        return _edit_page(doc, {}, {"version_of": _("There is no such document.")}), 400
+    except (InvalidInput, LockHeld) as e:
+        return _edit_page(doc, {}, {"version_of": str(e)}), 400
+    return redirect(url_for("curate.edit", doc_id=doc_id) + "#versions")
+
+
+@bp.post("/<doc_id>/versions/unlink")
+@staff_required()
+def unlink_version(doc_id):
+    """Take this document out of its work: it is no longer a version of the others."""
+    _document_or_404(doc_id)
+    with writer() as indexer:
+        indexer.unlink_version(doc_id, g.user["name"], request.remote_addr)
+    return redirect(url_for("curate.edit", doc_id=doc_id) + "#versions")
+
+
+def _document_or_404(doc_id):
+    try:
+        return repository().document(doc_id)
+    except NotFound:
+        abort(404, _("There is no document with this address."))
+
+
+def _edit_page(doc, values, errors):
+    """The edit page: the metadata form, the file replacement, and the document's
+    language versions with the ones the repository suggests."""
+    repo = repository()
+    work = repo.work(doc)
+    in_work = {d.id for d in work.versions}
+    candidates = [d for d in repo.documents(doc.event_id) if d.id not in in_work]
+    return render_template("edit.html", doc=doc, values=values, errors=errors,
+                           types=DOCUMENT_TYPES, statuses=STATUSES, work=work,
+                           candidates=candidates, suggestions=suggest_versions(repo, doc.id))

@@ -1,6 +1,6 @@
 """The search page: one box, facets, hits with their pages, in the URL's state."""
 from flask import Blueprint, current_app, render_template, request
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 
 from indexer.errors import IndexerError, QueryError
 from webui.security import current_user
@@ -44,7 +44,8 @@ def search():
         result = search_service().search(args.q, args.filters, args.sort, args.page,
                                          args.page_size,
                                          include_unpublished=current_user() is not None,
-                                         expand=args.expand)
+                                         expand=args.expand,
+                                         prefer_languages=[str(get_locale())])
     except QueryError as e:
         error = query_error_message(e)
     except IndexerError as e:

@@ -9,6 +9,7 @@ from flask import Blueprint, current_app, g, render_template, request, url_for
 from flask_babel import gettext as _
 
 from indexer.errors import PdfRefused
+from indexer.versions import suggest_versions
 from indexer.ingest import safe_file_name
 from repo.errors import DuplicateDocument, InvalidInput, LockHeld, NotFound
 from repo.manifest import UN_REGIONS
@@ -86,6 +87,14 @@ def _check_fields(form):
     for name in ("title", "note"):
         if len(form.get(name, "")) > 500:
             errors[name] = _("At most 500 characters.")
+    target_id = form.get("version_of", "").strip()
+    if target_id:
+        target = repository().catalog.find_by_id(target_id)
+        if target is None:
+            errors["version_of"] = _("There is no document with the id %(id)s.", id=target_id)
+        elif target.event_id != form.get("event"):
+            errors["version_of"] = _("Language versions belong to the same event: %(id)s "
+                                     "is a document of another event.", id=target_id)
     return errors
 
 
@@ -119,12 +128,15 @@ def _event_for(form):
 
 def _store_one(upload, event_id, form, single):
     name = safe_file_name(upload.filename)
-    result = {"name": name, "doc": None, "error": None, "existing": None}
+    result = {"name": name, "doc": None, "error": None, "existing": None, "suggestions": []}
     try:
         result["doc"] = store_upload(upload, event_id, form["type"], g.user["name"],
                                      title=form.get("title") if single else None,
                                      language=form.get("language", ""),
-                                     note=form.get("note", ""), status=form["status"])
+                                     note=form.get("note", ""), status=form["status"],
+                                     version_of=form.get("version_of", "").strip())
+        if not result["doc"].work_id:
+            result["suggestions"] = suggest_versions(repository(), result["doc"].id)
     except DuplicateDocument as e:
         result["error"] = refusal_message(e)
         result["existing"] = url_for("browse.document", doc_id=e.existing_id)
@@ -136,19 +148,21 @@ def _store_one(upload, event_id, form, single):
 
 
 def store_upload(upload, event_id, doc_type, user, title=None, language="", note="",
-                 status="published"):
+                 status="published", version_of=""):
     """Save an uploaded file to a temporary file and add it with `Indexer.add`; raises
     what `add` raises. The web form and the JSON API both come here."""
     with saved_upload(upload) as path, writer() as indexer:
         return indexer.add(path, event_id, doc_type, title=title, language=language,
                            note=note, added_by=user,
                            original_name=safe_file_name(upload.filename or "upload.pdf"),
-                           status=status, address=request.remote_addr)
+                           status=status, address=request.remote_addr,
+                           version_of=version_of)
 
 
 def _form_context(values, errors):
     repo = repository()
     countries = sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda x: x[1])
     return dict(values=values, errors=errors, events=repo.events(), types=DOCUMENT_TYPES,
+                documents=repo.documents(values.get("event")) if values.get("event") else [],
                 regions=list(UN_REGIONS), countries=countries,
                 max_mb=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024))
