@@ -120,6 +120,11 @@ class IndexStore:
         except (OSError, ValueError, TypeError):
             return 0
 
+    def is_current(self):
+        """Whether documents can be indexed into the live index as it is: there is none
+        yet (one is created), or it has this version's schema (else a rebuild is due)."""
+        return self.current_dir() is None or self.schema_version() == SCHEMA_VERSION
+
     def swap(self, new_dir):
         """Make `new_dir` the live index (atomic rename), then delete the others."""
         atomic_write(self.pointer, lambda f: f.write(new_dir.name.encode()))

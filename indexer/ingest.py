@@ -194,7 +194,9 @@ class Indexer:
         todo = self._manifest_changes(manifest.documents, report)
         items = [(d.id, d.file) for d, _ in todo]
         by_id = {d.id: (d, sha) for d, sha in todo}
-        with (IndexSession(self.index) if index_as_stored and todo else nullcontext()) as session:
+        # Into an index of an older schema nothing can be added: `update_index` rebuilds it.
+        as_stored = index_as_stored and todo and self.index.is_current()
+        with (IndexSession(self.index) if as_stored else nullcontext()) as session:
             for doc_id, result in self.pool.run(items):
                 spec, sha = by_id[doc_id]
                 doc = self._store_manifest_doc(spec, sha, result, report, manifest.origin)

@@ -198,3 +198,22 @@ def test_an_index_from_an_older_schema_is_rebuilt(data):
     out = run_cli("--data", str(data), "index", "--no-manifest").stdout
     assert f"index rebuilt: {SHIPPED} added" in out
     assert run_cli("--data", str(data), "check").returncode == 0
+
+
+def test_an_older_index_is_rebuilt_even_when_the_manifest_brings_new_documents(tmp_path):
+    # An index made by the previous version lacks this version's fields: documents the
+    # manifest brings must not be written into it (that failed), but into the rebuild.
+    from whoosh import index as whoosh_index
+    from whoosh.fields import Schema
+    from indexer.schema import build_schema
+    data = tmp_path / "data"
+    run_cli("--data", str(data), "index", "--no-manifest")           # an empty index
+    old = build_schema()
+    fields = {name: old[name] for name in old.names() if name != "work"}
+    live = data / "index" / (data / "index" / "CURRENT").read_text().strip()
+    for name in ("pages", "docs"):
+        whoosh_index.create_in(str(live), Schema(**fields), indexname=name)
+    (live / "SCHEMA_VERSION").write_text("3")
+    out = run_cli("--data", str(data), "index", "--manifest", str(MANIFEST)).stdout
+    assert f"index rebuilt: {SHIPPED} added" in out
+    assert run_cli("--data", str(data), "check").returncode == 0
