@@ -1,11 +1,17 @@
-"""Load test of the web UI on loopback: 8 concurrent clients running typical searches.
+"""Load test of the web UI on loopback: 8 concurrent delegates searching.
 
-    python bench/web_load.py [--requests 800] [--seconds 60] [--clients 8]
+    python bench/web_load.py [--requests 2000] [--seconds 60] [--clients 8] [--search-cache N]
 
 Uses the build benchmark's 2,000-document data directory (run bench/build_bench.py
-first), adds the shipped documents/ to it, serves it with `minamata serve` (waitress) on
+first), adds the shipped documents/ to it, serves it with `minamata serve` (gunicorn) on
 127.0.0.1, and reports searches per second and p50/p95 latency of the HTML search page.
-Bounded in count and time; it stops by itself.
+
+Each client acts as a delegate: it types a query drawn from a pool of about 150 (the
+thesaurus's English, French and Spanish terms, and other words, phrases and prefixes of
+the corpus), then, as people do, sometimes narrows it by a facet, goes to the next page
+or sorts by date. First requests of a query and follow-ups are reported apart: a
+follow-up may be answered from the server's match cache, a first request rarely is.
+`--search-cache 0` measures the server without that cache. Bounded in count and time.
 """
 import argparse
 import http.client
@@ -19,14 +25,38 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
-QUERIES = [
-    {"q": "mercury"}, {"q": "coal combustion"}, {"q": "\"interim storage\""},
-    {"q": "déchets"}, {"q": "mercurio aduanas"}, {"q": "emiss*"},
-    {"q": "trade", "language": "en"}, {"q": "inventory", "type": "report"},
-    {"q": "amalgam", "region": "africa"}, {"q": "hanoi"}, {"q": "capacity building"},
-    {"q": "waste", "year": "2019"}, {"q": ""}, {"q": "customs", "sort": "date"},
-    {"q": "mercury", "page": "2"}, {"q": "laboratoire formation"},
-]
+EXTRA = ["mercury", "coal combustion", "\"interim storage\"", "déchets", "mercurio aduanas",
+         "emiss*", "inventory", "hanoi", "laboratoire formation", "amalgam", "customs",
+         "Viet Nam", "Bolivia", "gold", "incineration", "dental", "cement", "chlor-alkali",
+         "\"national action plan\"", "skin lightening", "batteries", "lamps", "thermometers",
+         "contamin*", "monitor*", "legislation", "ministère", "ministerio", "workshop report"]
+FOLLOW_UPS = [{"language": "en"}, {"language": "fr"}, {"language": "es"},
+              {"type": "report"}, {"type": "presentation"}, {"year": "2019"},
+              {"region": "africa"}, {"region": "asia-pacific"}]
+
+
+def query_pool():
+    """About 150 queries: the thesaurus's en/fr/es terms, and the words above."""
+    from indexer.thesaurus import load_thesaurus
+    pool = list(EXTRA)
+    for concept in load_thesaurus():
+        for lang in ("en", "fr", "es"):
+            pool += concept.terms.get(lang, [])[:2]
+    return list(dict.fromkeys(pool))
+
+
+def session(rng, pool):
+    """One delegate's requests about one query: [(params, is_first)]."""
+    params = {"q": rng.choice(pool)}
+    steps = [(dict(params), True)]
+    if rng.random() < 0.5:
+        params.update(rng.choice(FOLLOW_UPS))
+        steps.append((dict(params), False))
+    if rng.random() < 0.3:
+        steps.append((dict(params, page="2"), False))
+    if rng.random() < 0.2:
+        steps.append((dict(params, sort="date"), False))
+    return steps
 
 
 def _free_port():
@@ -49,40 +79,53 @@ def wait_for(port, seconds=30):
     raise SystemExit(f"the server did not listen on port {port} within {seconds} s")
 
 
-def _client(port, deadline, budget, lock, times, errors):
+def _client(port, deadline, budget, lock, times, errors, pool, seed):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    rng = random.Random(threading.get_ident())
+    rng = random.Random(seed)
     while time.monotonic() < deadline:
-        with lock:
-            if budget[0] <= 0:
-                break
-            budget[0] -= 1
-        path = "/?" + urlencode(rng.choice(QUERIES))
-        started = time.perf_counter()
-        try:
-            conn.request("GET", path)
-            response = conn.getresponse()
-            response.read()
-            ok = response.status == 200
-        except (OSError, http.client.HTTPException):
-            ok = False
-            conn.close()
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        elapsed = (time.perf_counter() - started) * 1000
-        with lock:
-            (times if ok else errors).append(elapsed)
+        for params, first in session(rng, pool):
+            with lock:
+                if budget[0] <= 0:
+                    return
+                budget[0] -= 1
+            started = time.perf_counter()
+            try:
+                conn.request("GET", "/?" + urlencode(params))
+                response = conn.getresponse()
+                response.read()
+                ok = response.status == 200
+            except (OSError, http.client.HTTPException):
+                ok = False
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                if ok:
+                    times["first" if first else "follow-up"].append(elapsed)
+                else:
+                    errors.append(elapsed)
+
+
+def _quantiles(values):
+    values = sorted(values)
+    if not values:
+        return "none"
+    return (f"{len(values)}, p50 {statistics.median(values):.0f} ms, "
+            f"p95 {values[max(0, int(len(values) * 0.95) - 1)]:.0f} ms")
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--requests", type=int, default=800)
+    ap.add_argument("--requests", type=int, default=2000)
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--clients", type=int, default=8)
+    ap.add_argument("--search-cache", type=int, default=512)
+    ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--data", default=str(Path.home() / ".cache" / "minamata-bench" / "data-full"))
     args = ap.parse_args()
     port = _free_port()
     cmd = [sys.executable, "-m", "minamata.cli", "--data", args.data, "serve", "--port",
-           str(port), "--threads", "4"]
+           str(port), "--threads", "4", "--search-cache", str(args.search_cache)]
     server = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                               text=True)
     try:
@@ -90,16 +133,19 @@ def main():
             if "Serving" in line:
                 break
         wait_for(port)
+        pool = query_pool()
         warm = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        for params in QUERIES:
-            warm.request("GET", "/?" + urlencode(params))
-            warm.getresponse().read()
-        times, errors, lock = [], [], threading.Lock()
+        for params in ({"q": "mercury"}, {"q": ""}):     # open each thread's searchers
+            for _ in range(8):
+                warm.request("GET", "/?" + urlencode(params))
+                warm.getresponse().read()
+        times, errors, lock = {"first": [], "follow-up": []}, [], threading.Lock()
         budget = [args.requests]
         deadline = time.monotonic() + args.seconds
         started = time.perf_counter()
         threads = [threading.Thread(target=_client, args=(port, deadline, budget, lock, times,
-                                                          errors)) for _ in range(args.clients)]
+                                                          errors, pool, args.seed * 100 + n))
+                   for n in range(args.clients)]
         for t in threads:
             t.start()
         for t in threads:
@@ -108,10 +154,12 @@ def main():
     finally:
         server.terminate()
         server.wait(10)
-    times.sort()
-    print(f"{len(times)} searches, {len(errors)} errors in {wall:.1f} s with {args.clients} "
-          f"clients: {len(times) / wall:.1f} searches/s, p50 {statistics.median(times):.0f} ms, "
-          f"p95 {times[int(len(times) * 0.95) - 1]:.0f} ms")
+    every = times["first"] + times["follow-up"]
+    print(f"{len(every)} searches, {len(errors)} errors in {wall:.1f} s with {args.clients} "
+          f"clients (search cache {args.search_cache}): {len(every) / wall:.1f} searches/s; "
+          f"all: {_quantiles(every)}")
+    print(f"  first request of a query: {_quantiles(times['first'])}")
+    print(f"  follow-ups (facet, page 2, date): {_quantiles(times['follow-up'])}")
 
 
 if __name__ == "__main__":

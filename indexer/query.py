@@ -10,7 +10,7 @@ from whoosh import qparser, query as wq
 
 from indexer.analysis import STEMMED_LANGUAGES
 from indexer.errors import QueryError
-from indexer.schema import FACETS
+from indexer.schema import FACETS, TEXT_FIELDS
 
 MAX_QUERY_BYTES = 1024
 MIN_PREFIX = 3
@@ -20,8 +20,9 @@ FIELD_BOOSTS = {"title": 2.0, "text_any": 1.2, **{f"text_{l}": 1.0 for l in STEM
 USER_FIELDS = ("title",) + FACETS
 
 
-def parse_query(text, schema, limit=MAX_QUERY_BYTES):
-    """A Whoosh query for the user's text, or QueryError with a message fit to show."""
+def parse_query(text, schema, limit=MAX_QUERY_BYTES, text_fields=False):
+    """A Whoosh query for the user's text, or QueryError with a message fit to show.
+    `text_fields` also admits `text_fr:` and the like (for the thesaurus's expansion)."""
     text = (text or "").strip()
     if len(text.encode("utf-8")) > limit:
         raise QueryError(f"the query is too long ({len(text)} characters); "
@@ -29,7 +30,7 @@ def parse_query(text, schema, limit=MAX_QUERY_BYTES):
     if not text:
         return wq.Every()
     _refuse_inner_wildcards(text)
-    parser = _parser(schema)
+    parser = _parser(schema, text_fields)
     try:
         q = parser.parse(text)
     except Exception as e:  # the parser's own errors have no common base class
@@ -38,7 +39,7 @@ def parse_query(text, schema, limit=MAX_QUERY_BYTES):
     return _phrases_where_positions(q, schema).normalize()
 
 
-def _parser(schema):
+def _parser(schema, text_fields=False):
     parser = qparser.MultifieldParser(list(FIELD_BOOSTS), schema, fieldboosts=FIELD_BOOSTS,
                                       group=qparser.AndGroup)
     parser.remove_plugin_class(qparser.WildcardPlugin)
@@ -46,7 +47,8 @@ def _parser(schema):
     parser.remove_plugin_class(qparser.EveryPlugin)
     parser.remove_plugin_class(qparser.FieldsPlugin)
     # Field filters only for the fields we document; `body:` and the like stay words.
-    parser.add_plugin(qparser.FieldsPlugin(expr=r"(?P<text>(%s)):" % "|".join(USER_FIELDS)))
+    fields = USER_FIELDS + (TEXT_FIELDS if text_fields else ())
+    parser.add_plugin(qparser.FieldsPlugin(expr=r"(?P<text>(%s)):" % "|".join(fields)))
     return parser
 
 

@@ -6,7 +6,10 @@ OR and the other values of a facet stay visible after one is chosen.
 """
 import re
 import time
-from collections import Counter
+import threading
+from array import array
+from collections import Counter, OrderedDict
+from itertools import chain
 from dataclasses import asdict, dataclass, field
 
 from whoosh import sorting
@@ -82,15 +85,51 @@ class SearchResult:
         return asdict(self)
 
 
-class SearchService:
-    """Searches one index store; keeps a searcher open and refreshes it when it changes."""
+class MatchCache:
+    """The matches of recent queries, shared by a process's threads (least recently used
+    dropped first). Keys carry the index generation, so a change to the index is never
+    answered from an older one."""
 
-    def __init__(self, index_store, time_limit=3.0):
+    def __init__(self, size=512):
+        self.size = size
+        self._items = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get(self, key):
+        """The value kept for `key`, or None."""
+        with self._lock:
+            value = self._items.get(key)
+            if value is None:
+                self.misses += 1
+                return None
+            self._items.move_to_end(key)
+            self.hits += 1
+            return value
+
+    def put(self, key, value):
+        """Keep a value, dropping the least recently used beyond the size."""
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+class SearchService:
+    """Searches one index store; keeps a searcher open and refreshes it when it changes.
+
+    With a `cache` (a MatchCache, which a web server's threads share), a query's matches
+    and its hits' pages and snippets are kept for the next request that needs them."""
+
+    def __init__(self, index_store, time_limit=3.0, cache=None):
         self.store = index_store
         self.time_limit = time_limit
+        self.cache = cache
         self._dir = None
         self._searchers = None
         self._facet_values = None
+        self._generation = None
 
     def close(self):
         """Close the open searchers."""
@@ -113,7 +152,8 @@ class SearchService:
         q, added = self._parse(query, searcher.schema, expand)
         prefer = list(filters.get("language", [])) + [p for p in prefer_languages if p]
         run = _Run(searcher, pages, q, filters, self.time_limit, self._facet_values,
-                   public_only=not include_unpublished, prefer=prefer)
+                   public_only=not include_unpublished, prefer=prefer, cache=self.cache,
+                   generation=self._generation)
         hits, total = run.hits(sort, page, page_size)
         facets = run.facets()
         suggestion = None
@@ -161,7 +201,8 @@ class SearchService:
         if not (expand and query.strip()):
             return q, []
         expanded_text, added = expand_query(query)
-        return parse_query(expanded_text, schema, limit=16 * MAX_QUERY_BYTES), added
+        return parse_query(expanded_text, schema, limit=16 * MAX_QUERY_BYTES,
+                           text_fields=True), added
 
     def _current(self):
         """(docs searcher, pages searcher), reopened after a rebuild, refreshed after a sync."""
@@ -175,6 +216,8 @@ class SearchService:
             self._searchers = retrying(self._open_searchers)
             self._dir = path
             self._facet_values = FacetValues(self._searchers[0])
+            self._generation = (str(path), self._searchers[0].ixreader.generation(),
+                                self._searchers[1].ixreader.generation())
         return self._searchers
 
     def _open_searchers(self):
@@ -231,17 +274,19 @@ class _Run:
     """One query with its filters against one searcher."""
 
     def __init__(self, searcher, page_searcher, q, filters, time_limit, facet_values=None,
-                 public_only=True, prefer=()):
+                 public_only=True, prefer=(), cache=None, generation=None):
         self.s = searcher
         self.p = page_searcher
         self.q = q
         self.filters = filters
         self.time_limit = time_limit
         self.partial = False
-        self._counted = {}
         self.facet_values = facet_values
         self.public_only = public_only
         self.prefer = prefer
+        self.cache = cache
+        self.generation = generation
+        self._passing, self._left_out = [], {}
 
     def _collect(self, filter_q, q=None, searcher=None, **kwargs):
         # The filter goes into the query itself (And), not into a filtering collector:
@@ -260,24 +305,74 @@ class _Run:
         """The number of matching documents (for checking a suggestion)."""
         return None, len(self._collect(self._filter(), limit=1))
 
+    def matches(self):
+        """(docnums best first, {docnum: score}) of every visible document the query
+        matches, before any facet filter; browsing (no query) lists them newest first.
+
+        The facet filters are applied to this list in Python (`hits`, `facets`), so one
+        collection serves the hits and every facet's counts, and the list is kept in the
+        match cache: the same query's next page, another facet or the other sort order
+        does not search again."""
+        key = (self.generation, repr(self.q), self.public_only)
+        cached = self.cache.get(key) if self.cache is not None else None
+        if cached is not None:
+            return cached
+        browsing = isinstance(self.q, Every)
+        sortedby = sorting.FieldFacet("date", reverse=True) if browsing else None
+        results = self._collect(PUBLISHED if self.public_only else None, limit=None,
+                                sortedby=sortedby)
+        # Compact arrays: a cached entry of 2,000 matches takes 32 KB.
+        ranked = array("l", (docnum for _, docnum in results.top_n))
+        scores = array("d") if browsing else array("d", (sc for sc, _ in results.top_n))
+        found = (ranked, scores)
+        if self.cache is not None and not self.partial:
+            self.cache.put(key, found)
+        return found
+
     def hits(self, sort, page, page_size):
-        """The hits of one page of results and the total; the counts of the facets that
-        have no selection are gathered in the same pass (see `facets`)."""
-        sortedby = sorting.FieldFacet("date", reverse=True) if sort == "date" else None
-        if isinstance(self.q, Every) and sortedby is None:
-            sortedby = sorting.FieldFacet("date", reverse=True)   # browsing: newest first
-        plain = [f for f in FACETS if f not in self.filters]
-        # limit=None keeps every matching docnum, which the facet counts below reuse.
-        results = self._collect(self._filter(), limit=None, sortedby=sortedby)
-        self._counted = self.facet_values.count(plain, results.docs())
-        ranked = [docnum for _, docnum in results.top_n]
-        works = self.facet_values.works(ranked)
+        """The hits of one page of results (one per work) and the number of works."""
+        ranked, scores = self.matches()
+        passing, self._left_out = self._apply_filters(list(ranked))
+        self._passing = passing
+        if sort == "date" and scores:
+            dates = self.facet_values.values("date")
+            # Stable: documents of one date keep their relevance order.
+            passing = sorted(passing, key=lambda d: dates[d][:1], reverse=True)
+        works = self.facet_values.works(passing)
         shown = [self._representative(group)
                  for group in works[(page - 1) * page_size: page * page_size]]
-        position = {docnum: n for n, docnum in enumerate(ranked)} if shown else {}
-        found = [results[position[docnum]] for docnum in shown]
-        where = self._pages([h["doc_id"] for h in found])
-        return [self._hit(h, where.get(h["doc_id"], ([], ""))) for h in found], len(works)
+        score_of = dict(zip(ranked, scores)) if shown and scores else {}
+        fields = [self.s.stored_fields(docnum) for docnum in shown]
+        where = self._pages([f["doc_id"] for f in fields])
+        return [self._hit(f, score_of.get(docnum, 0.0), where.get(f["doc_id"], ([], "")))
+                for docnum, f in zip(shown, fields)], len(works)
+
+    def _apply_filters(self, ranked):
+        """(the documents passing every facet filter, in order; {facet: those failing
+        only that facet's filter}), the latter for counting a facet without its own
+        filter."""
+        if not self.filters:
+            return ranked, {}
+        allowed = {name: self.facet_values.having(name, values)
+                   for name, values in self.filters.items()}
+        passing, left_out = [], {name: [] for name in self.filters}
+        for docnum in ranked:
+            failed = [name for name, ok in allowed.items() if docnum not in ok]
+            if not failed:
+                passing.append(docnum)
+            elif len(failed) == 1:
+                left_out[failed[0]].append(docnum)
+        return passing, left_out
+
+    def facets(self):
+        """{facet: [FacetValue]}: a facet with no selection is counted over the hits; a
+        facet with a selection over what every other filter lets through (call after
+        `hits`)."""
+        plain = [f for f in FACETS if f not in self.filters]
+        out = self.facet_values.count(plain, self._passing)
+        for name in self.filters:
+            out.update(self.facet_values.count([name], self._passing + self._left_out[name]))
+        return {name: self._values(name, out.get(name, {})) for name in FACETS}
 
     def _representative(self, docnums):
         """The version to show of a work's matching versions (listed best first)."""
@@ -296,14 +391,6 @@ class _Run:
             parts.append(PUBLISHED)
         return And(parts) if parts else None
 
-    def facets(self):
-        """{facet: [FacetValue]}, each counted without its own filter (call after hits)."""
-        out = dict(self._counted)
-        for name in self.filters:
-            results = self._collect(self._filter(leave_out=name), limit=None, scored=False)
-            out.update(self.facet_values.count([name], results.docs()))
-        return {name: self._values(name, out.get(name, {})) for name in FACETS}
-
     def _values(self, name, counts):
         chosen = set(self.filters.get(name, []))
         values = [FacetValue(str(v), n, str(v) in chosen) for v, n in counts.items() if v]
@@ -311,7 +398,20 @@ class _Run:
         return sorted(values, key=lambda fv: (-fv.count, fv.value))
 
     def _pages(self, doc_ids):
-        """{doc id: (matching page numbers, snippet)} for the documents shown."""
+        """{doc id: (matching page numbers, snippet)} for the documents shown (kept in
+        the cache, if any, for the next request showing them)."""
+        if self.cache is None:
+            return self._find_pages(doc_ids)
+        keys = {i: (self.generation, repr(self.q), "pages", i) for i in doc_ids}
+        out = {i: self.cache.get(k) for i, k in keys.items()}
+        todo = [i for i, found in out.items() if found is None]
+        for doc_id, found in self._find_pages(todo).items():
+            out[doc_id] = found
+            if not self.partial:
+                self.cache.put(keys[doc_id], found)
+        return out
+
+    def _find_pages(self, doc_ids):
         if not doc_ids:
             return {}
         matcher = None
@@ -340,19 +440,19 @@ class _Run:
             return docnum
         return None
 
-    def _hit(self, h, where):
+    def _hit(self, fields, score, where):
         pages, snippet = where
-        shown = h.get("display", {})
+        shown = fields.get("display", {})
         versions = [v for v in shown.get("versions", [])
                     if v["status"] == "published" or not self.public_only]
-        return Hit(id=h["doc_id"], title=h["title"], event=h["event"],
-                   event_titles=shown.get("event_titles", {}), type=h["type"],
-                   languages=shown.get("languages", []), date=h["date"],
-                   score=round(float(h.score or 0.0), 4), snippet=snippet, pages=pages,
-                   city=shown.get("city", ""), country=h["country"].upper(),
+        return Hit(id=fields["doc_id"], title=fields["title"], event=fields["event"],
+                   event_titles=shown.get("event_titles", {}), type=fields["type"],
+                   languages=shown.get("languages", []), date=fields["date"],
+                   score=round(float(score or 0.0), 4), snippet=snippet, pages=pages,
+                   city=shown.get("city", ""), country=fields["country"].upper(),
                    text_status=shown.get("text_status", "ok"),
-                   status=h.get("status", "published"), work=h.get("work", h["doc_id"]),
-                   versions=versions)
+                   status=fields.get("status", "published"),
+                   work=fields.get("work", fields["doc_id"]), versions=versions)
 
 
 class FacetValues:
@@ -369,6 +469,28 @@ class FacetValues:
         self.searcher = searcher
         self.by_facet = {}
         self._shared = None
+
+    def values(self, name):
+        """[tuple of values] of one field, indexed by docnum."""
+        return self._values(name)
+
+    def having(self, name, wanted):
+        """The docnums having any of the `wanted` values of a facet."""
+        out = set()
+        for value in wanted:
+            if value in self._postings_cache(name):
+                out.update(self._postings_cache(name)[value])
+        return out
+
+    def _postings_cache(self, name):
+        key = ("by_value", name)
+        if key not in self.by_facet:
+            by_value = {}
+            for docnum, values in enumerate(self._values(name)):
+                for value in values:
+                    by_value.setdefault(value, []).append(docnum)
+            self.by_facet[key] = by_value
+        return self.by_facet[key]
 
     def shared(self):
         """{docnum: work key} of the entries whose work has several versions."""
@@ -416,9 +538,10 @@ class FacetValues:
         versions = [d for d in docnums if d in shared] if shared else ()
         out = {}
         for name in names:
-            per_doc, counts = self._values(name), Counter()
-            for docnum in alone:
-                counts.update(per_doc[docnum])
+            per_doc = self._values(name)
+            # One C-level pass over all the values (Counter.update per document called
+            # back into Python for each and cost a few ms per facet).
+            counts = Counter(chain.from_iterable([per_doc[d] for d in alone]))
             seen = set()
             for docnum in versions:
                 for value in per_doc[docnum]:

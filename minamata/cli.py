@@ -14,6 +14,7 @@ from indexer.versions import suggest_versions
 from repo.errors import LockHeld, RepoError
 from repo.models import DOCUMENT_TYPES
 from repo.settings import Settings
+from webui.settings import WebSettings
 
 
 def main(argv=None):
@@ -84,6 +85,9 @@ def _parser():
     c.add_argument("--workers", type=int, default=2,
                    help="server processes (default 2: one per core)")
     c.add_argument("--threads", type=int, default=4, help="threads per process")
+    c.add_argument("--search-cache", type=int, default=WebSettings.search_cache,
+                   metavar="N", help="recent queries each process keeps the matches of "
+                   "(default %(default)s; 0: none)")
     c.add_argument("--no-manifest", action="store_true", help="do not load any manifest")
     c.add_argument("--secure-cookies", action="store_true",
                    help="send the session cookie over HTTPS only (behind an HTTPS proxy)")
@@ -235,7 +239,8 @@ def cmd_serve(args, settings):
               file=sys.stderr)
     print(f"Serving the Minamata documents on http://{args.host}:{args.port}/ "
           "(Ctrl+C to stop)", flush=True)
-    web = WebSettings(store=settings, secure_cookies=args.secure_cookies)
+    web = WebSettings(store=settings, secure_cookies=args.secure_cookies,
+                      search_cache=args.search_cache)
     serve(lambda: create_app(web), args.host, args.port, args.workers, args.threads)
 
 

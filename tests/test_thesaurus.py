@@ -37,7 +37,9 @@ def test_words_as_typed_rank_above_their_translations(corpus):
 def test_phrases_expand_as_wholes():
     text, added = expand("prior informed consent")
     assert text.startswith("((prior informed consent) OR ")
-    assert '"consentement préalable en connaissance de cause"^0.5' in text
+    # Each other-language term in its own language's field, its words all required.
+    assert "text_fr:(consentement préalable connaissance cause)^0.5" in text
+    assert "text_any:EMAPE^0.5" in expand("ASGM")[0]
     assert expand("title:coal") == ("title:coal", [])          # field filters untouched
     assert expand('"coal combustion in China"')[1] == []       # inside a longer phrase
 

@@ -269,3 +269,34 @@ def test_linking_to_an_unknown_document_says_so_in_the_form(web):
     r = client.post(f"/staff/documents/{ids['en']}/versions",
                     data={"version_of": "no-such-doc", "csrf_token": token})
     assert r.status_code == 400 and "There is no such document" in r.get_data(as_text=True)
+
+
+# -- the match cache ------------------------------------------------------------------------
+
+def test_cached_answers_equal_fresh_ones(corpus_dir):
+    from indexer.ingest import Indexer
+    from indexer.search import MatchCache
+    from repo.settings import Settings
+    store = Indexer(Settings.from_env(environ={}, data_dir=corpus_dir)).index
+    cache = MatchCache(64)
+    cached, fresh = SearchService(store, cache=cache), SearchService(store)
+    asks = [("mercury", {}, "relevance", 1), ("mercury", {"language": ["es"]}, "relevance", 1),
+            ("mercury", {"language": ["es", "en"], "type": ["presentation"]}, "date", 1),
+            ("", {"event": ["2019-hanoi-coal"]}, "relevance", 1), ("coal", {}, "date", 2),
+            ("article 8", {"language": ["fr"]}, "relevance", 1)]
+    for _ in range(2):                      # the second round is answered from the cache
+        for query, filters, sort, page in asks:
+            a = cached.search(query, filters, sort, page, page_size=3).to_dict()
+            b = fresh.search(query, filters, sort, page, page_size=3).to_dict()
+            assert a == b, (query, filters, sort)
+    assert cache.hits >= len(asks)
+
+
+def test_the_cache_never_answers_from_an_older_index(versions):
+    from indexer.search import MatchCache
+    ix, ids = versions
+    service = SearchService(ix.index, cache=MatchCache(16))
+    assert service.search("Ulaanbaatar").total == 2
+    ix.edit(ids["fr"], {"status": "retracted"}, "amina")
+    after = service.search("Ulaanbaatar")
+    assert after.total == 1 and after.hits[0].id == ids["en"]

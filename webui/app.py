@@ -42,7 +42,7 @@ def create_app(config=None):
         BABEL_TRANSLATION_DIRECTORIES=str(
             i18n.compile_catalogues(store.data_dir / "translations")),
     )
-    app.extensions["minamata"] = Services(store)
+    app.extensions["minamata"] = Services(store, settings.search_cache)
     load_thesaurus()        # a broken thesaurus entry stops the start, naming the entry
     Babel(app, locale_selector=i18n.select_locale)
     for bp in (search.bp, browse.bp, api.bp, staff.bp, upload.bp, curate.bp, audit.bp,

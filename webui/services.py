@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import current_app, g
 
 from indexer.ingest import Indexer
-from indexer.search import SearchService
+from indexer.search import MatchCache, SearchService
 from repo.store import Repository
 from repo.works import group_works
 
@@ -17,17 +17,20 @@ from repo.works import group_works
 class Services:
     """Factories for the repository and search facade of one app."""
 
-    def __init__(self, store_settings):
+    def __init__(self, store_settings, search_cache=0):
         self.store_settings = store_settings
         self.index_store = Indexer(store_settings).index
         self._local = threading.local()
+        # One cache for all of a process's threads: a delegate's next page or facet
+        # click may be answered by any of them.
+        self.match_cache = MatchCache(search_cache) if search_cache else None
 
     def search_service(self):
         """This thread's SearchService."""
         service = getattr(self._local, "search", None)
         if service is None:
             service = self._local.search = SearchService(
-                self.index_store, self.store_settings.search_time_limit)
+                self.index_store, self.store_settings.search_time_limit, self.match_cache)
         return service
 
 

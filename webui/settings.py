@@ -17,6 +17,8 @@ class WebSettings:
     page_size: int = _setting(10, "Hits per results page.")
     max_page_size: int = _setting(50, "Largest page size a request may ask for.")
     facet_limit: int = _setting(6, "Values of a facet shown before 'show more'.")
+    search_cache: int = _setting(512, "Recent queries whose matches and pages each server "
+                                 "process keeps (0: none).")
     secure_cookies: bool = _setting(False, "Send the session cookie over HTTPS only (set "
                                     "when served behind HTTPS).")
     testing: bool = _setting(False, "Flask testing mode.")
