@@ -118,3 +118,23 @@ def test_no_console_errors_and_csp_holds(page, base_url):
     page.goto(base_url + "/?q=coal")
     page.goto(base_url + "/events/2019-hanoi-coal")
     assert errors == []
+
+
+def test_one_result_per_work_opens_in_the_interface_language(browser, base_url):
+    # The shipped article 8 presentation exists in English and French: one result with
+    # two badges; a French-speaking delegate's title link opens the French version.
+    context = browser.new_context(locale="fr-FR")
+    page = context.new_page()
+    page.goto(base_url + "/?q=annexe+D")
+    hits = page.locator(".hit")
+    expect(hits).to_have_count(1)
+    badges = hits.first.locator("a.badge.lang")
+    expect(badges).to_have_text(["FR", "EN"])
+    expect(hits.first.locator("a.badge.lang.current")).to_have_text("FR")
+    hits.first.locator("h3 a").click()
+    page.wait_for_url("**/documents/hanoi-pres-secretariat-fr**")
+    expect(page.locator("h1")).to_contain_text("La Convention de Minamata")
+    # Its page links the English version, which opens from there.
+    page.locator("dl.facts a[hreflang='en']").click()
+    page.wait_for_url("**/documents/hanoi-pres-secretariat-en**")
+    context.close()
