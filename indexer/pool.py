@@ -102,13 +102,15 @@ class ExtractionPool:
                 outcome = self._outcome(w, ready)
                 if outcome is None:
                     continue
-                yield outcome
                 if not w.process.is_alive() or isinstance(outcome[1], PdfRefused) and \
                         outcome[1].reason == "timeout":
                     w.stop(kill=True)
                     w = workers[i] = self._new()
+                # The next file first, then the result: the worker reads it while the
+                # caller stores and indexes this one (it sat idle meanwhile before).
                 if pending:
                     w.give(*pending.pop(), self.timeout)
+                yield outcome
 
     def _outcome(self, w, ready):
         if w.task is None:
