@@ -85,12 +85,10 @@ class SearchResult:
         return asdict(self)
 
 
-class MatchCache:
-    """The matches of recent queries, shared by a process's threads (least recently used
-    dropped first). Keys carry the index generation, so a change to the index is never
-    answered from an older one."""
+class LRU:
+    """A mapping that keeps its `size` most recently used items; safe across threads."""
 
-    def __init__(self, size=512):
+    def __init__(self, size):
         self.size = size
         self._items = OrderedDict()
         self._lock = threading.Lock()
@@ -114,6 +112,16 @@ class MatchCache:
             self._items.move_to_end(key)
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
+
+
+class MatchCache:
+    """What recent searches found, shared by a process's threads: the matches of the last
+    `size` queries, and the pages and snippet of ten times as many hits. Keys carry the
+    index generation, so a change to the index is never answered from an older one."""
+
+    def __init__(self, size=512):
+        self.matches = LRU(size)
+        self.pages = LRU(10 * size)
 
 
 class SearchService:
@@ -314,7 +322,7 @@ class _Run:
         match cache: the same query's next page, another facet or the other sort order
         does not search again."""
         key = (self.generation, repr(self.q), self.public_only)
-        cached = self.cache.get(key) if self.cache is not None else None
+        cached = self.cache.matches.get(key) if self.cache is not None else None
         if cached is not None:
             return cached
         browsing = isinstance(self.q, Every)
@@ -326,7 +334,7 @@ class _Run:
         scores = array("d") if browsing else array("d", (sc for sc, _ in results.top_n))
         found = (ranked, scores)
         if self.cache is not None and not self.partial:
-            self.cache.put(key, found)
+            self.cache.matches.put(key, found)
         return found
 
     def hits(self, sort, page, page_size):
@@ -402,13 +410,13 @@ class _Run:
         the cache, if any, for the next request showing them)."""
         if self.cache is None:
             return self._find_pages(doc_ids)
-        keys = {i: (self.generation, repr(self.q), "pages", i) for i in doc_ids}
-        out = {i: self.cache.get(k) for i, k in keys.items()}
+        keys = {i: (self.generation, repr(self.q), i) for i in doc_ids}
+        out = {i: self.cache.pages.get(k) for i, k in keys.items()}
         todo = [i for i, found in out.items() if found is None]
         for doc_id, found in self._find_pages(todo).items():
             out[doc_id] = found
             if not self.partial:
-                self.cache.put(keys[doc_id], found)
+                self.cache.pages.put(keys[doc_id], found)
         return out
 
     def _find_pages(self, doc_ids):
