@@ -7,8 +7,8 @@ scripts are kept as written; CJK runs, written without spaces, are cut into bigr
 import re
 import unicodedata
 
-from whoosh.analysis import (Filter, LowercaseFilter, RegexTokenizer, StemFilter,
-                             StopFilter)
+from whoosh.analysis import RegexTokenizer, StopFilter
+from whoosh.lang import stemmer_for_language
 
 STEMMED_LANGUAGES = ("en", "fr", "es", "pt", "de", "ru")
 _SPECIAL_FOLDS = {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d", "ł": "l", "þ": "th",
@@ -36,43 +36,99 @@ def fold(text):
     return text.lower().translate(LATIN_FOLD)
 
 
-class LatinFoldFilter(Filter):
-    """Folds accented Latin letters in each token; leaves other scripts alone."""
-
-    def __call__(self, tokens):
-        for t in tokens:
-            if not t.text.isascii():
-                t.text = t.text.translate(LATIN_FOLD)
-            yield t
-
-
 # Hiragana, Katakana, CJK ideographs (and extension A), Hangul, compatibility ideographs.
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
-class CjkBigramFilter(Filter):
-    """Cuts tokens made of CJK characters into overlapping bigrams (as Lucene's CJK analyzer)."""
+class NeutralAnalyzer(RegexTokenizer):
+    """Any language: words, lower-cased, CJK runs cut into overlapping bigrams (as
+    Lucene's CJK analyzer), Latin accents folded; no stemming, no stop words.
 
-    def __call__(self, tokens):
-        for t in tokens:
-            text = t.text
-            if len(text) < 3 or text.isascii() or not _CJK.search(text):
-                yield t
+    One tokenizer doing every step, rather than a chain of Whoosh filters: each filter is
+    a generator the token passes through, and analysis was most of indexing's time."""
+
+    def __call__(self, value, **kwargs):
+        for t in super().__call__(value, **kwargs):
+            text = t.text.lower()
+            if len(text) >= 3 and not text.isascii() and _CJK.search(text):
+                for i in range(len(text) - 1):
+                    t.text = text[i:i + 2].translate(LATIN_FOLD)
+                    yield t
                 continue
-            for i in range(len(text) - 1):
-                t.text = text[i:i + 2]
+            t.text = text if text.isascii() else text.translate(LATIN_FOLD)
+            yield t
+
+    def __eq__(self, other):
+        return type(other) is type(self)
+
+
+class LanguageAnalyzer(RegexTokenizer):
+    """One language's words: lower-cased, its stop words (and Whoosh's English ones)
+    dropped, Snowball-stemmed, then Latin accents folded (the stemmers expect accents).
+
+    Whoosh's StopFilter and StemFilter behaviour in one pass (see NeutralAnalyzer), with
+    a plain dictionary of stems, dropped from the pickled schema and rebuilt on load."""
+
+    def __init__(self, lang):
+        super().__init__()
+        self.lang = lang
+        self._setup()
+
+    def _setup(self):
+        stop = StopFilter(lang=self.lang)
+        self._stops, self._min = stop.stops, stop.min
+        self._stemfn = stemmer_for_language(self.lang)
+        self._stems = {}
+
+    def __getstate__(self):
+        return {k: v for k, v in self.__dict__.items()
+                if k not in ("_stops", "_min", "_stemfn", "_stems")}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._setup()
+
+    def __eq__(self, other):
+        return type(other) is type(self) and other.lang == self.lang
+
+    def _stem(self, word):
+        stem = self._stems.get(word)
+        if stem is None:
+            stem = self._stemfn(word)
+            stem = stem if stem.isascii() else stem.translate(LATIN_FOLD)
+            if len(self._stems) > 200_000:      # bounded: a pathological text
+                self._stems.clear()
+            self._stems[word] = stem
+        return stem
+
+    def __call__(self, value, **kwargs):
+        stops, least, pos = self._stops, self._min, None
+        for t in super().__call__(value, **kwargs):
+            text = t.text.lower()
+            if len(text) >= least and text not in stops:
+                if t.positions:           # positions count the words kept (renumbered)
+                    if pos is None:
+                        pos = t.pos
+                    else:
+                        pos += 1
+                        t.pos = pos
+                t.stopped = False
+                t.text = self._stem(text)
+                yield t
+            elif not t.removestops:
+                t.stopped = True
+                t.text = text if text.isascii() else text.translate(LATIN_FOLD)
                 yield t
 
 
 def neutral_analyzer():
     """Any language: words, lower-cased, Latin accents folded, no stemming, no stop words."""
-    return RegexTokenizer() | LowercaseFilter() | CjkBigramFilter() | LatinFoldFilter()
+    return NeutralAnalyzer()
 
 
 def language_analyzer(lang):
     """The Snowball stemmer and stop words of `lang`, then accent folding."""
-    return (RegexTokenizer() | LowercaseFilter() | StopFilter(lang=lang)
-            | StemFilter(lang=lang, cachesize=100000) | LatinFoldFilter())
+    return LanguageAnalyzer(lang)
 
 
 def analyse(analyzer, text):

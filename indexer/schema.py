@@ -11,7 +11,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from indexer.analysis import STEMMED_LANGUAGES, language_analyzer, neutral_analyzer
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 FACETS = ("event", "year", "country", "region", "type", "language", "topic")
 TEXT_FIELDS = ("text_any",) + tuple(f"text_{lang}" for lang in STEMMED_LANGUAGES)
 
