@@ -6,16 +6,19 @@ Uses the build benchmark's 2,000-document data directory (run bench/build_bench.
 first), adds the shipped documents/ to it, serves it with `minamata serve` (gunicorn) on
 127.0.0.1, and reports searches per second and p50/p95 latency of the HTML search page.
 
-Each client acts as a delegate: it types a query drawn from a pool of about 150 (the
-thesaurus's English, French and Spanish terms, and other words, phrases and prefixes of
-the corpus), then, as people do, sometimes narrows it by a facet, goes to the next page
-or sorts by date. First requests of a query and follow-ups are reported apart: a
+Each client acts as a delegate: it types a query, half the time one of a pool of about
+130 popular ones (the thesaurus's English, French and Spanish terms, and other words,
+phrases and prefixes of the corpus), half the time two words of that pool's vocabulary
+that seldom repeat; then, as people do, it sometimes narrows it by a facet, goes to the
+next page or sorts by date. First requests of a query and follow-ups are reported apart: a
 follow-up may be answered from the server's match cache, a first request rarely is.
 `--search-cache 0` measures the server without that cache. Bounded in count and time.
 """
 import argparse
+import functools
 import http.client
 import random
+import re
 import statistics
 import subprocess
 import sys
@@ -45,9 +48,22 @@ def query_pool():
     return list(dict.fromkeys(pool))
 
 
+def tail_query(rng, pool):
+    """A query few others type: two words drawn from the pool's words."""
+    return " ".join(rng.sample(_words(tuple(pool)), 2))
+
+
+@functools.lru_cache(maxsize=1)
+def _words(pool):
+    return sorted({w for q in pool for w in re.findall(r"\w{4,}", q)})
+
+
 def session(rng, pool):
-    """One delegate's requests about one query: [(params, is_first)]."""
-    params = {"q": rng.choice(pool)}
+    """One delegate's requests about one query: [(params, is_first)]. Half the queries
+    come from the pool (the popular ones many delegates type), half are two-word
+    combinations that seldom repeat (the long tail of a search log)."""
+    query = rng.choice(pool) if rng.random() < 0.5 else tail_query(rng, pool)
+    params = {"q": query}
     steps = [(dict(params), True)]
     if rng.random() < 0.5:
         params.update(rng.choice(FOLLOW_UPS))

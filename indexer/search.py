@@ -17,6 +17,7 @@ from whoosh.collectors import FilterCollector
 from whoosh.query import And, Every, Or, Term
 from whoosh.searching import TimeLimit
 
+from indexer.analysis import fold
 from indexer.errors import QueryError
 from indexer.index import retrying
 from indexer.query import MAX_QUERY_BYTES, parse_query, query_words
@@ -234,13 +235,20 @@ class SearchService:
 
     def _suggest(self, searcher, query, filters, public_only=True):
         """A corrected query string that finds something, or None."""
-        corrector = searcher.corrector("text_any")
+        corrector = None
         words = re.findall(r"\w+", query)
         changed = query
         for word in words:
-            if searcher.doc_frequency("text_any", word.lower()) or len(word) < 3:
+            # The word as the neutral field keeps it (lower case, accents folded): a word
+            # that is there needs no correction, and the corrector is slow.
+            term = fold(word)
+            if len(word) < 3 or searcher.doc_frequency("text_any", term):
                 continue
-            for candidate in corrector.suggest(word.lower(), limit=3, maxdist=2):
+            corrector = corrector or searcher.corrector("text_any")
+            # prefix=1: candidates share the first letter, as Lucene's spell checker
+            # requires by default; the corrector otherwise measures its distance to every
+            # word of the index.
+            for candidate in corrector.suggest(term, limit=3, maxdist=2, prefix=1):
                 changed = re.sub(rf"\b{re.escape(word)}\b", candidate, changed, count=1)
                 break
         if changed == query:
