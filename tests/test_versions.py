@@ -300,3 +300,31 @@ def test_the_cache_never_answers_from_an_older_index(versions):
     ix.edit(ids["fr"], {"status": "retracted"}, "amina")
     after = service.search("Ulaanbaatar")
     assert after.total == 1 and after.hits[0].id == ids["en"]
+
+
+def _upload(client, token, path, **fields):
+    import io
+    data = {"csrf_token": token, "event": EVENT, "type": "report", "status": "published",
+            **fields, "files": [(io.BytesIO(path.read_bytes()), path.name)]}
+    return client.post("/staff/upload", data=data, content_type="multipart/form-data")
+
+
+def test_uploading_a_translation_suggests_its_original_or_links_it(indexer_with_event,
+                                                                    settings, tmp_path):
+    ix = indexer_with_event
+    make_pdf(tmp_path / "en.pdf", EN)
+    en = ix.add(tmp_path / "en.pdf", EVENT, "report", title="Mongolia report")
+    ix.repo.accounts.add("amina", PASSWORD, "editor")
+    app = create_app(WebSettings(store=settings, testing=True))
+    client, token = _signed_in(app)
+    make_pdf(tmp_path / "fr.pdf", FR)
+    page = _upload(client, token, tmp_path / "fr.pdf").get_data(as_text=True)
+    assert "Suggested" in page and f'name="version_of" value="{en.id}"' in page
+    # Said at upload: recorded, and a wrong id is refused in the form.
+    make_pdf(tmp_path / "fr2.pdf", FR[::-1])
+    wrong = _upload(client, token, tmp_path / "fr2.pdf", version_of="no-such")
+    assert wrong.status_code == 400 and "There is no document with the id" in \
+        wrong.get_data(as_text=True)
+    done = _upload(client, token, tmp_path / "fr2.pdf", version_of=en.id)
+    assert "Recorded as a language version of" in done.get_data(as_text=True)
+    assert len(ix.repo.work(ix.repo.document(en.id)).versions) == 2
