@@ -81,6 +81,9 @@ def _check_index(repo, index_store, report):
         return
     have = indexed_keys(pair)
     want = {doc_id: item[0] for doc_id, item in expected_keys(repo).items()}
+    for doc_id in _indexed_twice(pair):
+        report.problems.append(f"{doc_id}: in the search index more than once (run "
+                               "`minamata index --rebuild`)")
     for doc_id in sorted(set(want) - set(have)):
         report.problems.append(f"{doc_id}: not in the search index (run `minamata index`)")
     for doc_id in sorted(set(have) - set(want)):
@@ -90,3 +93,13 @@ def _check_index(repo, index_store, report):
         if want[doc_id] != have[doc_id]:
             report.problems.append(f"{doc_id}: the search index holds an older version "
                                    "(run `minamata index`)")
+
+
+def _indexed_twice(pair):
+    """Document ids with more than one live entry in the `docs` index (a writer can delete
+    only committed entries: re-adding a document within one writer leaves two)."""
+    with pair.docs.searcher() as s:
+        seen, twice = set(), set()
+        for fields in s.documents(kind="doc"):
+            (twice if fields["doc_id"] in seen else seen).add(fields["doc_id"])
+    return sorted(twice)

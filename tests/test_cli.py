@@ -161,6 +161,20 @@ def test_check_finds_a_tampered_file(data):
     assert result.returncode == 1 and any("checksum" in p for p in report["problems"])
 
 
+def test_check_finds_a_document_indexed_twice_and_a_rebuild_mends_it(data):
+    from indexer.index import IndexStore
+    pair = IndexStore(data / "index").open()
+    with pair.docs.searcher() as s:
+        entry = dict(s.document(doc_id="osaka-chair-summary"))
+    with pair.docs.writer() as w:
+        w.add_document(**entry)                 # a second live entry, as a bug could leave
+    broken = run_cli("--data", str(data), "check", check=False)
+    assert broken.returncode == 1 and "osaka-chair-summary: in the search index more " \
+        "than once" in broken.stdout
+    run_cli("--data", str(data), "index", "--rebuild", "--no-manifest")
+    assert run_cli("--data", str(data), "check").returncode == 0
+
+
 def test_second_writer_is_told_clearly(data, samples):
     import fcntl
     with open(data / "write.lock", "w") as f:
