@@ -46,14 +46,18 @@ def country_name(code):
     return _iso_translation("iso3166-1", _ui()).gettext(name)
 
 
-def language_name(code):
-    """The language's name in the interface language ('es' -> 'Spanish')."""
+def language_name(code, in_sentence=False):
+    """The language's name in the interface language ('es' -> 'Spanish'), capitalised
+    to stand alone, or as written inside a sentence (French and Spanish write
+    'version en anglais', 'versión en inglés')."""
     if code == "und":
         return str(_l("Undetermined"))
     lang = pycountry.languages.get(alpha_2=(code or "").lower())
     if lang is None:
         return code
     name = _iso_translation("iso639-3", _ui()).gettext(lang.name)
+    if in_sentence and _ui() != "en":
+        return name[:1].lower() + name[1:]      # pycountry capitalises every name
     return name[:1].upper() + name[1:]
 
 
