@@ -400,9 +400,8 @@ class _Run:
                         return docnum
         return docnums[0]
 
-    def _filter(self, leave_out=None):
-        parts = [Or([Term(name, v) for v in values])
-                 for name, values in self.filters.items() if name != leave_out]
+    def _filter(self):
+        parts = [Or([Term(name, v) for v in values]) for name, values in self.filters.items()]
         if self.public_only:
             parts.append(PUBLISHED)
         return And(parts) if parts else None
@@ -492,11 +491,8 @@ class FacetValues:
 
     def having(self, name, wanted):
         """The docnums having any of the `wanted` values of a facet."""
-        out = set()
-        for value in wanted:
-            if value in self._postings_cache(name):
-                out.update(self._postings_cache(name)[value])
-        return out
+        by_value = self._postings_cache(name)
+        return {docnum for value in wanted for docnum in by_value.get(value, ())}
 
     def _postings_cache(self, name):
         key = ("by_value", name)

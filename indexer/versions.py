@@ -7,10 +7,10 @@ after setting aside what every document of the event shares (its city, its year,
 sample notice), which tells nothing about a pair.
 """
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
+from indexer.analysis import fold
 from indexer.thesaurus import concepts_in
 
 MIN_PAGE_RATIO = 0.6      # page counts within this ratio of each other
@@ -115,8 +115,8 @@ def _page_anchors(kept):
 def anchors(text):
     """What translation leaves as it is in a text: numbers (`n:`, two digits or more,
     thousands separators dropped, so `1,000`, `1 000` and `1.000` are one), names and
-    acronyms (`w:`, capitalised words not starting a sentence, accents removed) and the
-    Convention's concepts (`c:`, from the thesaurus)."""
+    acronyms (`w:`, capitalised words not starting a sentence, folded as the index folds
+    them) and the Convention's concepts (`c:`, from the thesaurus)."""
     found = {"n:" + (re.sub(r"\D", "", n).lstrip("0") or "0")
              for n in _NUMBER.findall(text) if len(re.sub(r"\D", "", n)) >= 2}
     for match in _WORD.finditer(text):
@@ -124,10 +124,6 @@ def anchors(text):
         if (len(word) >= 2 and word.isupper()) or (
                 len(word) >= 4 and word[0].isupper()
                 and not _SENTENCE_START.search(text, max(0, match.start() - 3), match.start())):
-            found.add("w:" + _fold(word))
+            found.add("w:" + fold(word))
     found |= {"c:" + c for c in concepts_in(text)}
     return found
-
-
-def _fold(word):
-    return unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode().lower()

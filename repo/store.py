@@ -204,8 +204,7 @@ class Repository:
         with self.catalog.transaction():
             for member in changed:
                 self.catalog.put_document(member)
-            after = [d.id for d in group_works(
-                self.catalog.work_members(self.catalog.get_document(doc_id).work))[0].versions]
+            after = [d.id for d in self.work(self.catalog.get_document(doc_id)).versions]
             self.audit.record(actor, kind, doc_id, before=before, after={"work": after},
                               address=address)
 

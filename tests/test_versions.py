@@ -328,3 +328,9 @@ def test_uploading_a_translation_suggests_its_original_or_links_it(indexer_with_
     done = _upload(client, token, tmp_path / "fr2.pdf", version_of=en.id)
     assert "Recorded as a language version of" in done.get_data(as_text=True)
     assert len(ix.repo.work(ix.repo.document(en.id)).versions) == 2
+
+
+def test_names_in_any_script_are_anchors_as_the_index_folds_them():
+    from indexer.versions import anchors
+    found = anchors("Доклад. Совещание в городе Москва и в Hanoï, ЮНЕП")
+    assert {"w:москва", "w:hanoi", "w:юнеп"} <= found and "w:" not in found

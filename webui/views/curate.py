@@ -17,10 +17,7 @@ bp = Blueprint("curate", __name__, url_prefix="/staff/documents")
 @staff_required()
 def edit(doc_id):
     """The edit form; on POST, save, re-index and go back to the document."""
-    try:
-        doc = repository().document(doc_id)
-    except NotFound:
-        abort(404, _("There is no document with this address."))
+    doc = _document_or_404(doc_id)
     if request.method == "GET":
         return _edit_page(doc, {}, {})
     form = request.form
@@ -53,10 +50,7 @@ def edit(doc_id):
 @staff_required(admin=True)
 def delete(doc_id):
     """Delete a document (admins only): it goes to the trash, whence `minamata restore`."""
-    try:
-        repository().document(doc_id)
-    except NotFound:
-        abort(404, _("There is no document with this address."))
+    _document_or_404(doc_id)
     with writer() as indexer:
         indexer.delete(doc_id, g.user["name"], request.remote_addr)
     return redirect(url_for("browse.events"))
@@ -67,10 +61,7 @@ def delete(doc_id):
 def replace_file(doc_id):
     """Replace the document's file by a corrected version; the old one stays in history."""
     from webui.views.upload import refusal_message
-    try:
-        doc = repository().document(doc_id)
-    except NotFound:
-        abort(404, _("There is no document with this address."))
+    doc = _document_or_404(doc_id)
     upload = request.files.get("file")
     error = None
     if upload is None or not upload.filename:
@@ -118,6 +109,7 @@ def unlink_version(doc_id):
 
 
 def _document_or_404(doc_id):
+    """The document, or a 404 page."""
     try:
         return repository().document(doc_id)
     except NotFound:
