@@ -17,7 +17,7 @@ from indexer.pool import ExtractionPool
 from repo.errors import DuplicateDocument, InvalidInput, NotFound
 from repo.files import sha256_of
 from repo.manifest import load_manifest
-from repo.models import DOCUMENT_TYPES, Document
+from repo.models import DOCUMENT_TYPES, Document, clean_symbol
 from repo.store import Repository
 
 
@@ -50,11 +50,13 @@ class Indexer:
     # -- one document -------------------------------------------------------------------
     def add(self, path, event_id, doc_type, title=None, language="", note="",
             added_by="cli", original_name=None, status="published", address="",
-            version_of=""):
+            version_of="", symbol=""):
         """Check, extract, store and index one PDF; returns its Document. The one path
         every way of adding a document (CLI, web form, API) goes through. `version_of`
-        names a document of the same event this one is a language version of."""
+        names a document of the same event this one is a language version of; `symbol` is
+        its official document symbol, if it has one."""
         path = Path(path)
+        symbol = _symbol(symbol)
         sha = self.precheck(path, event_id, doc_type)
         if version_of:
             self._check_version_target(version_of, event_id)
@@ -66,7 +68,8 @@ class Indexer:
             original_name=safe_file_name(original_name or path.name),
             page_count=kept["page_count"], declared_language=(language or "").lower(),
             detected_languages=kept["languages"], text_status=kept["text_status"],
-            source_note=note or "", added_by=added_by, origin="upload", status=status)
+            source_note=note or "", added_by=added_by, origin="upload", status=status,
+            symbol=symbol)
         with self.repo.writing():
             doc.id = self.repo.new_document_id(event_id, doc_type)
             self.repo.add_document(doc, path, kept, address=address)
@@ -102,10 +105,12 @@ class Indexer:
     def edit(self, doc_id, changes, actor, address=""):
         """Change a document's metadata (title, type, language, note, status), audited,
         and re-index it before returning the updated Document."""
-        allowed = {"title", "type", "declared_language", "source_note", "status"}
+        allowed = {"title", "type", "declared_language", "source_note", "status", "symbol"}
         unknown = set(changes) - allowed
         if unknown:
             raise InvalidInput(f"cannot change {', '.join(sorted(unknown))}")
+        if "symbol" in changes:
+            changes = dict(changes, symbol=_symbol(changes["symbol"]))
         with self.repo.writing():
             doc = self.repo.document(doc_id)
             for name, value in changes.items():
@@ -236,7 +241,8 @@ class Indexer:
                        page_count=result["page_count"], declared_language=spec.language,
                        detected_languages=result["languages"],
                        text_status=result["text_status"], source_note=spec.note,
-                       added_by="manifest", origin=origin, work_id=spec.version_of)
+                       added_by="manifest", origin=origin, work_id=spec.version_of,
+                       symbol=spec.symbol)
         try:
             if self.repo.has_document(spec.id):
                 self.repo.replace_document(doc, spec.file, result)
@@ -279,6 +285,13 @@ class Indexer:
         return rebuild(self.repo, self.index, progress, procs=self.settings.workers)
 
 
+def _symbol(text):
+    try:
+        return clean_symbol(text)
+    except ValueError as e:
+        raise InvalidInput(str(e)) from None
+
+
 def suggest_title(kept, file_name):
     """A title from the PDF's metadata, else its first line, else its file name."""
     for candidate in (kept.get("pdf_title"), kept.get("first_line")):
@@ -310,11 +323,15 @@ def _fingerprint(event):
 
 
 def _spec_fingerprint(spec):
+    # The symbol only when there is one: fingerprints of entries without one stay as
+    # they were, so adding the field does not re-apply every entry over staff corrections.
     return json.dumps([spec.event, spec.type, spec.title, spec.language, spec.note,
-                       spec.version_of], ensure_ascii=False)
+                       spec.version_of] + ([spec.symbol] if spec.symbol else []),
+                      ensure_ascii=False)
 
 
 def _apply_metadata(doc, spec):
     doc.event_id, doc.type, doc.title = spec.event, spec.type, spec.title
     doc.declared_language, doc.source_note = spec.language, spec.note
     doc.work_id = spec.version_of
+    doc.symbol = spec.symbol

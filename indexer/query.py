@@ -1,92 +1,582 @@
-"""Safe parsing of the public query language.
+"""The public query language, parsed by hand into Whoosh queries with best-match rules.
 
-Words (all must match), "phrases", AND / OR / NOT, parentheses, field filters such as
-`type:report` or `title:coal`, and `prefix*` with at least 3 letters. Leading and inner
-wildcards are refused: Whoosh expands them over the whole vocabulary (a DoS risk).
+Delegates type questions, not Boolean expressions, so a plain query is a best match:
+
+- every word is looked up as written (title and the neutral field) and, stemmed, in each
+  language's field (weights in `Ranking`, BM25 in indexer.scoring);
+- stop words of every indexed language are left out (kept inside "phrases", when typed
+  `+the`, or when a query has nothing else);
+- the documents having all the words rank first, yet documents with some of them are
+  found: of n words, `required_words(n)` must match (all of them up to 2, then 2), and
+  the score is scaled by the share of the words matched (coordination); a prefix or an
+  OR-alternative counts as one word, a thesaurus concept as the words it stands for;
+- a word with inner punctuation (`UNEP/MC/WS.2019/HAN/1`, `MC-4/3`, `2019-2020`,
+  `BAT/BEP`, `coal-fired`, `l'article`) is matched as its parts in sequence; one with a
+  digit or a slash is a document symbol or number and matched only so (or in `symbol`).
+
+Explicit syntax keeps its meaning: `"phrase"` (exact words, in order, required),
+`+word` (required), `-word` / `NOT word` (excluded), `a AND b` (both required),
+`a OR b` (either; counts as one word), `(a b)` (all required together), `field:value`
+for the documented fields (required), `prefix*` (at least 3 letters), `word^2` (weight).
+Lower-case and/or/not are words. Punctuation is never a reason to refuse a query; only a
+query over the length limit and wildcards that would scan the whole vocabulary are.
 """
+import math
 import re
+import unicodedata
+from dataclasses import dataclass, field as dc_field
 
-from whoosh import qparser, query as wq
+from whoosh import query as wq
+from whoosh.matching import WrappingMatcher, NullMatcher
 
-from indexer.analysis import STEMMED_LANGUAGES
+from indexer.analysis import STEMMED_LANGUAGES, fold, language_analyzer, neutral_analyzer
 from indexer.errors import QueryError
 from indexer.schema import FACETS, TEXT_FIELDS
 
-MAX_QUERY_BYTES = 1024
+MAX_QUERY_CHARS = 1000
 MIN_PREFIX = 3
-# The words typed are looked up in every language's field, each with its own stemmer;
-# the neutral field (no stemming) scores a little higher, so exact forms come first.
-FIELD_BOOSTS = {"title": 2.0, "text_any": 1.2, **{f"text_{l}": 1.0 for l in STEMMED_LANGUAGES}}
-USER_FIELDS = ("title",) + FACETS
+USER_FIELDS = ("title", "symbol") + FACETS
+OPERATORS = {"AND", "OR", "NOT"}
 
 
-def parse_query(text, schema, limit=MAX_QUERY_BYTES, text_fields=False):
+@dataclass(frozen=True)
+class Ranking:
+    """The weights of best-match scoring, tuned on bench/relevance.py (Cranfield, beside
+    bm25s and SQLite FTS5 in the same run, and the judged Minamata questions)."""
+
+    title: float = 1.5           # the title, words as written
+    exact: float = 0.3           # the neutral field: words as written, any language
+    stemmed: float = 1.0         # a language's field: words stemmed in that language
+    coordination: float = 0.75   # score x (share of the query's words matched) ** this
+
+
+RANKING = Ranking()
+
+
+def required_words(n):
+    """How many of a plain query's `n` words a document must have: all of them up to 2,
+    then 2. Requiring more lost relevant documents: on Cranfield's natural questions MAP
+    fell from 0.290 to 0.287 (a fifth of the words), 0.284 (a quarter) and 0.272 (all but
+    one up to 4, then a quarter); documents with more of the words rank first anyway."""
+    return min(n, 2)
+
+
+def parse_query(text, schema, limit=MAX_QUERY_CHARS, text_fields=False, ranking=RANKING):
     """A Whoosh query for the user's text, or QueryError with a message fit to show.
     `text_fields` also admits `text_fr:` and the like (for the thesaurus's expansion)."""
-    text = (text or "").strip()
-    if len(text.encode("utf-8")) > limit:
-        raise QueryError(f"the query is too long ({len(text)} characters); "
-                         f"the limit is {MAX_QUERY_BYTES} bytes", "too_long", limit=MAX_QUERY_BYTES)
+    text = unicodedata.normalize("NFC", (text or "")).strip()
+    check_length(text, limit)
     if not text:
         return wq.Every()
-    _refuse_inner_wildcards(text)
-    parser = _parser(schema, text_fields)
-    try:
-        q = parser.parse(text)
-    except Exception as e:  # the parser's own errors have no common base class
-        raise QueryError(f"the query could not be understood ({e})", "unparseable") from e
-    _refuse_expensive(q)
-    return _phrases_where_positions(q, schema).normalize()
-
-
-def _parser(schema, text_fields=False):
-    parser = qparser.MultifieldParser(list(FIELD_BOOSTS), schema, fieldboosts=FIELD_BOOSTS,
-                                      group=qparser.AndGroup)
-    parser.remove_plugin_class(qparser.WildcardPlugin)
-    parser.add_plugin(qparser.PrefixPlugin())
-    parser.remove_plugin_class(qparser.EveryPlugin)
-    parser.remove_plugin_class(qparser.FieldsPlugin)
-    # Field filters only for the fields we document; `body:` and the like stay words.
     fields = USER_FIELDS + (TEXT_FIELDS if text_fields else ())
-    parser.add_plugin(qparser.FieldsPlugin(expr=r"(?P<text>(%s)):" % "|".join(fields)))
-    return parser
+    tokens = _tokenize(text, fields)
+    clauses = _Parser(tokens).clauses()
+    q = _Builder(schema, ranking).top(clauses)
+    return q
 
 
-_OUTSIDE_QUOTES = re.compile(r'"[^"]*"')
-_BAD_WILDCARD = re.compile(r"(?:^|[\s(:])\*|\w\*\w")
+def check_length(text, limit=MAX_QUERY_CHARS):
+    """QueryError when a query is longer than `limit` characters (one rule, one message,
+    for the search box, the URL, the API and the command line)."""
+    if len(text) > limit:
+        raise QueryError(f"the query is too long ({len(text):,} characters); the limit is "
+                         f"{MAX_QUERY_CHARS:,} characters", "too_long",
+                         length=len(text), limit=MAX_QUERY_CHARS)
 
 
-def _refuse_inner_wildcards(text):
-    # Whoosh would quietly drop a leading `*` and search for the rest; say no instead.
-    if _BAD_WILDCARD.search(_OUTSIDE_QUOTES.sub(" ", text)):
+# -- tokens -----------------------------------------------------------------------------
+@dataclass
+class _Token:
+    kind: str                    # word, phrase, open, close, op
+    text: str = ""
+    field: str = None
+    sign: str = ""               # "+", "-" or ""
+    boost: float = 1.0
+
+
+_SCAN = re.compile(r"""
+    (?P<space>\s+)
+  | (?P<phrase>(?P<psign>[+-]?)(?:(?P<pfield>[\w.-]+):)?"(?P<ptext>[^"]*)(?:"|$)(?P<pboost>\^[\d.]+)?)
+  | (?P<open>(?P<gsign>[+-]?)(?:(?P<gfield>[\w.-]+):)?\()
+  | (?P<close>\)(?P<cboost>\^[\d.]+)?)
+  | (?P<word>[^\s()"]+)
+""", re.VERBOSE)
+
+
+def _boost(raw):
+    try:
+        value = float(raw[1:]) if raw else 1.0
+    except ValueError:
+        return 1.0
+    return min(max(value, 0.0), 100.0)
+
+
+def _tokenize(text, fields):
+    out = []
+    for m in _SCAN.finditer(text):
+        if m.group("phrase"):
+            field = m.group("pfield")
+            if field and field not in fields:
+                out.append(_Token("word", field))      # an unknown field name is a word
+                field = None
+            out.append(_Token("phrase", m.group("ptext"), field, m.group("psign"),
+                              _boost(m.group("pboost"))))
+        elif m.group("open"):
+            field = m.group("gfield")
+            if field and field not in fields:
+                out.append(_Token("word", field))
+                field = None
+            out.append(_Token("open", field=field, sign=m.group("gsign")))
+        elif m.group("close"):
+            out.append(_Token("close", boost=_boost(m.group("cboost"))))
+        elif m.group("word"):
+            out.append(_word_token(m.group("word"), fields))
+    return out
+
+
+_BOOSTED = re.compile(r"^(.*\w\*?)\^(\d+(?:\.\d+)?)$")
+
+
+def _word_token(raw, fields):
+    if raw in OPERATORS:
+        return _Token("op", raw)
+    sign = ""
+    if raw[0] in "+-" and len(raw) > 1:
+        sign, raw = raw[0], raw[1:]
+    boost = 1.0
+    m = _BOOSTED.match(raw)
+    if m:
+        raw, boost = m.group(1), _boost("^" + m.group(2))
+    field = None
+    name, colon, value = raw.partition(":")
+    if colon and name in fields and value:
+        field, raw = name, value
+    return _Token("word", raw, field, sign, boost)
+
+
+# -- clauses ----------------------------------------------------------------------------
+@dataclass
+class _Clause:
+    occur: str                   # "should", "must" or "not"
+    node: object                 # _Token, or ("group", [clauses], token), or ("or", [nodes])
+    words: list = dc_field(default_factory=list)
+
+
+class _Parser:
+    """Tokens to clauses: operators and signs decide each clause's occurrence."""
+
+    def __init__(self, tokens):
+        self.tokens = tokens
+        self.i = 0
+        self.closing = None          # the close token that ended the innermost group
+
+    def clauses(self, depth=0):
+        """The clauses up to the matching close (or the end)."""
+        out, pending, negate = [], None, False
+        while self.i < len(self.tokens):
+            tok = self.tokens[self.i]
+            self.i += 1
+            if tok.kind == "close":
+                if depth:
+                    self.closing = tok
+                    return out
+                continue                             # an unmatched ) is punctuation
+            if tok.kind == "op":
+                if tok.text == "NOT":
+                    negate = True
+                elif out:
+                    pending = tok.text
+                continue
+            if tok.kind == "open":
+                inner = self.clauses(depth + 1)
+                closing, self.closing = self.closing, None
+                node = ("group", inner, tok, closing.boost if closing else 1.0)
+            else:
+                node = tok
+            occur = "not" if negate or tok.sign == "-" else \
+                "must" if tok.sign == "+" or tok.field else "should"
+            if pending == "OR" and out and out[-1].occur != "not" and occur != "not":
+                last = out[-1]
+                alternatives = last.node[1] if isinstance(last.node, tuple) and \
+                    last.node[0] == "or" else [last.node]
+                last.node = ("or", alternatives + [node])
+                if occur == "must":
+                    last.occur = "must"
+            else:
+                if pending == "AND" and occur != "not":
+                    occur = "must"
+                    if out[-1].occur == "should":
+                        out[-1].occur = "must"
+                out.append(_Clause(occur, node))
+            pending, negate = None, False
+        return out
+
+
+# -- building ---------------------------------------------------------------------------
+_NEUTRAL = neutral_analyzer()
+_ANALYZERS = {lang: language_analyzer(lang) for lang in STEMMED_LANGUAGES}
+# Words with a content meaning in one language that another's stop list holds.
+_NOT_STOP = {"war", "man", "will", "hat", "bin", "weg", "era", "estado", "estados",
+             "sentido", "sentidos", "nada", "us"}
+
+
+def _stop_words():
+    from whoosh.lang import stopwords_for_language
+    words = set()
+    for lang in STEMMED_LANGUAGES:
+        words |= {fold(w) for w in stopwords_for_language(lang)}
+    return frozenset(words - _NOT_STOP)
+
+
+STOP_WORDS = _stop_words()
+
+
+def is_stop_word(word):
+    """Whether a (folded) word is a stop word of one of the indexed languages."""
+    return word in STOP_WORDS
+
+
+def _parts(text):
+    return [t.text for t in _NEUTRAL(text)]
+
+
+def _is_symbol(raw, parts):
+    # A document symbol or a number: exact match only, never stemmed or split.
+    return len(parts) > 1 and (any(c.isdigit() for c in raw) or "/" in raw)
+
+
+class _Builder:
+    """Clauses to a Whoosh query."""
+
+    def __init__(self, schema, ranking):
+        self.schema = schema
+        self.r = ranking
+
+    def top(self, clauses):
+        """The whole query: musts, a best match of the shoulds, minus the excluded."""
+        must, should, excluded, weights = [], [], [], []
+        clauses = _bind_letters(clauses)
+        for clause in clauses:
+            q = self.node(clause.node, plain=clause.occur == "should")
+            if q is None:
+                continue
+            {"must": must, "should": should, "not": excluded}[clause.occur].append(q)
+            if clause.occur == "should":
+                weights.append(max(1, _content_words(clause.node)))
+        if not must and not should:
+            # Only stop words (or nothing but exclusions): the stop words are searched.
+            for clause in clauses:
+                if clause.occur == "should":
+                    q = self.node(clause.node, plain=False, keep_stops=True)
+                    if q is not None:
+                        should.append(q)
+                        weights.append(1)
+        positive = list(must)
+        if should:
+            # Counted in words typed: a thesaurus concept that stands for three of the
+            # query's words counts as three when a document has it.
+            k = required_words(sum(weights))
+            if len(should) == 1:
+                positive.append(should[0])
+            else:
+                positive.append(BestMatch(should, k, self.r.coordination, weights=weights))
+        if not positive:
+            base = wq.Every() if excluded else wq.NullQuery
+        else:
+            base = _and(positive)
+        if excluded and base is not wq.NullQuery:
+            return wq.AndNot(base, _or(excluded))
+        return base
+
+    def node(self, node, plain=False, keep_stops=False, field=None):
+        """The query of one clause's node (None when it has nothing to search)."""
+        if isinstance(node, tuple) and node[0] == "or":
+            parts = [self.node(n, field=field, keep_stops=True) for n in node[1]]
+            parts = [p for p in parts if p is not None]
+            return _or(parts) if parts else None
+        if isinstance(node, tuple) and node[0] == "group":
+            _, inner, tok, boost = node
+            inner_field = tok.field or field
+            parts = []
+            for clause in _bind_letters(inner):
+                q = self.node(clause.node, field=inner_field, keep_stops=False)
+                if q is None:
+                    continue
+                parts.append((clause.occur, q))
+            if not parts:
+                return None
+            pos = [q for occur, q in parts if occur != "not"]
+            neg = [q for occur, q in parts if occur == "not"]
+            q = _and(pos) if pos else wq.Every()
+            if neg:
+                q = wq.AndNot(q, _or(neg))
+            return q.with_boost(boost) if boost != 1.0 else q
+        tok = node
+        fieldname = tok.field or field
+        if tok.kind == "phrase":
+            q = self.phrase(tok.text, fieldname)
+        elif fieldname:
+            q = self.fielded(tok.text, fieldname)
+        else:
+            q = self.word(tok.text, keep_stops or not plain or tok.sign == "+")
+        if q is not None and tok.boost != 1.0:
+            q = q.with_boost(tok.boost)
+        return q
+
+    # -- leaves -------------------------------------------------------------------------
+    def word(self, raw, keep_stops):
+        """A bare word as typed: a word, a compound, a symbol or a prefix."""
+        if raw.endswith("*"):
+            return self.prefix(raw)
+        _refuse_wildcards(raw)
+        parts = _parts(raw)
+        if not parts:
+            return None                              # punctuation only
+        if len(parts) == 1:
+            if is_stop_word(parts[0]) and not keep_stops:
+                return None
+            return self.fields_of(raw, parts[0])
+        exact = self._exact(parts)
+        if _is_symbol(raw, parts):
+            # The symbol field holds the whole symbol; a sentence's full stop is not part
+            # of it.
+            return _or([exact, wq.Term("symbol", fold(raw.rstrip(".,;:!?")), boost=4.0)])
+        content = [p for p in parts if not is_stop_word(p)]
+        if not content:
+            return exact
+        return _or([exact, _and([self.fields_of(p, p) for p in content])])
+
+    def fields_of(self, raw, folded):
+        """One word in every field: as written (title, neutral) and stemmed per language;
+        its score is the sum of its fields' (a document's text is in the neutral field and
+        its own languages' fields only)."""
+        subs = [wq.Term("title", folded, boost=self.r.title),
+                wq.Term("text_any", folded, boost=self.r.exact)]
+        seen = {folded}
+        for lang, analyzer in _ANALYZERS.items():
+            stems = [t.text for t in analyzer(raw.lower())]
+            if len(stems) == 1:
+                subs.append(wq.Term(f"text_{lang}", stems[0], boost=self.r.stemmed))
+                seen.add(stems[0])
+        return wq.Or(subs)
+
+    def _exact(self, parts):
+        return _or([wq.Phrase("text_any", parts, boost=self.r.exact),
+                    wq.Phrase("title", parts, boost=self.r.title)])
+
+    def phrase(self, text, fieldname=None):
+        """"Words in this order", as written (not stemmed)."""
+        parts = _parts(text)
+        if not parts:
+            return None
+        if fieldname in FACETS or fieldname == "symbol":
+            return self.fielded(text, fieldname)
+        if fieldname in TEXT_FIELDS or fieldname == "title":
+            return wq.Phrase(fieldname, parts) if len(parts) > 1 and \
+                fieldname in ("title", "text_any") else self.fielded(text, fieldname)
+        if len(parts) == 1:
+            return _or([wq.Term("text_any", parts[0], boost=self.r.exact),
+                        wq.Term("title", parts[0], boost=self.r.title)])
+        return self._exact(parts)
+
+    def fielded(self, value, fieldname):
+        """`field:value`: a facet value, a symbol, or words in one text field."""
+        if fieldname == "symbol":
+            return wq.Term("symbol", fold(value.strip()))
+        if fieldname in FACETS:
+            return wq.Term(fieldname, value.strip().lower())
+        if value.endswith("*"):
+            return self.prefix(value, fields=(fieldname,))
+        _refuse_wildcards(value)
+        lang = fieldname[5:] if fieldname.startswith("text_") else None
+        analyzer = _ANALYZERS.get(lang, _NEUTRAL)
+        terms = [t.text for t in analyzer(value.lower())]
+        if not terms:
+            return None
+        if len(terms) > 1 and fieldname in ("title", "text_any"):
+            return wq.Phrase(fieldname, terms)
+        return _and([wq.Term(fieldname, t) for t in terms])
+
+    def prefix(self, raw, fields=("title", "text_any")):
+        """`emiss*`: words beginning so, as written (at least MIN_PREFIX letters)."""
+        stem = raw.rstrip("*")
+        _refuse_wildcards(stem)
+        parts = _parts(stem)
+        if not parts:
+            return None
+        if len(parts) > 1:
+            raise QueryError(f"'{raw}': a prefix search takes one word (e.g. emiss*)",
+                             "wildcard", n=MIN_PREFIX)
+        if len(parts[0]) < MIN_PREFIX:
+            raise QueryError(f"'{raw}': a prefix search needs at least {MIN_PREFIX} "
+                             "letters before the *", "short_prefix", prefix=parts[0],
+                             n=MIN_PREFIX)
+        return _or([wq.Prefix(f, parts[0]) for f in fields])
+
+
+def _bind_letters(clauses):
+    """`annex D`, `vitamin A`: a capital letter after a word names something with it,
+    even when the letter is a stop word (`a`, `d`, `y`); the two are searched together,
+    as a phrase, instead of dropping the letter."""
+    out = []
+    for clause in clauses:
+        tok, prev = clause.node, out[-1].node if out else None
+        if clause.occur == "should" and _plain(tok) and _plain(prev) and \
+                len(tok.text) == 1 and tok.text.isupper() and is_stop_word(fold(tok.text)) \
+                and not is_stop_word(fold(prev.text)) and out[-1].occur == "should":
+            out[-1] = _Clause("should", _Token("phrase", f"{prev.text} {tok.text}"))
+            continue
+        out.append(clause)
+    return out
+
+
+def _plain(node):
+    return isinstance(node, _Token) and node.kind == "word" and not node.field and \
+        not node.sign and len(_parts(node.text)) == 1
+
+
+def _content_words(node):
+    """How many of the query's own (not stop) words a clause's node stands for: an
+    alternative (`a OR b`, a thesaurus expansion) for as many as its first, as typed."""
+    if isinstance(node, tuple) and node[0] == "or":
+        return _content_words(node[1][0])
+    if isinstance(node, tuple) and node[0] == "group":
+        return sum(_content_words(c.node) for c in node[1] if c.occur != "not")
+    if node.field:
+        return 0 if node.field in TEXT_FIELDS else 1
+    parts = _parts(node.text)
+    if node.kind == "word":
+        # One typed word, even `coal-fired` or a symbol.
+        return 1 if any(not is_stop_word(p) for p in parts) else 0
+    return sum(1 for p in parts if not is_stop_word(p))
+
+
+def _refuse_wildcards(raw):
+    # A * anywhere but at the end would scan the whole vocabulary (Whoosh would quietly
+    # drop a leading one): say no, and what to type instead.
+    if "*" in raw.strip("*") or (raw.startswith("*") and raw.strip("*")):
         raise QueryError("wildcards are only allowed at the end of a word, after at least "
                          f"{MIN_PREFIX} letters (e.g. emiss*)", "wildcard", n=MIN_PREFIX)
 
 
-def _refuse_expensive(q):
-    for leaf in _leaves(q):
-        if isinstance(leaf, wq.Prefix) and len(leaf.text) < MIN_PREFIX:
-            raise QueryError(f"'{leaf.text}*': a prefix search needs at least "
-                             f"{MIN_PREFIX} letters before the *", "short_prefix",
-                             prefix=leaf.text, n=MIN_PREFIX)
-        if isinstance(leaf, (wq.Wildcard, wq.Regex, wq.FuzzyTerm)) and \
-                not isinstance(leaf, wq.Prefix):
-            raise QueryError("wildcards are only allowed at the end of a word (prefix*)",
-                             "wildcard", n=MIN_PREFIX)
+def _and(qs):
+    return qs[0] if len(qs) == 1 else wq.And(qs)
 
 
-def _phrases_where_positions(q, schema):
-    """Drop the copies of a phrase aimed at fields that keep no word positions."""
-    if isinstance(q, wq.Phrase):
-        field = schema[q.fieldname] if q.fieldname in schema else None
-        if field is None or not field.format.supports("positions"):
+def _or(qs):
+    return qs[0] if len(qs) == 1 else wq.Or(qs)
+
+
+# -- best match -------------------------------------------------------------------------
+class BestMatch(wq.CompoundQuery):
+    """Documents matching subqueries worth at least `minimum` words (each subquery
+    weighs `weights[i]` words, 1 by default), scored by the sum of the matching ones times
+    (subqueries matched / all) ** `coordination`. Whoosh has no such query (its Or's
+    `minmatch` is "not yet implemented")."""
+
+    JOINT = " ~ "
+
+    def __init__(self, subqueries, minimum=1, coordination=1.0, boost=1.0, weights=None):
+        super().__init__(subqueries, boost=boost)
+        self.minimum = minimum
+        self.coordination = coordination
+        self.weights = tuple(weights) if weights else (1,) * len(subqueries)
+
+    def __repr__(self):
+        return (f"BestMatch({self.subqueries!r}, {self.minimum}, {self.coordination}, "
+                f"weights={self.weights}{', boost=%s' % self.boost if self.boost != 1 else ''})")
+
+    def _key(self):
+        return (self.minimum, self.coordination, self.weights)
+
+    def __eq__(self, other):
+        return super().__eq__(other) and self._key() == other._key()
+
+    def __hash__(self):
+        return super().__hash__() ^ hash(self._key())
+
+    def apply(self, fn):
+        return BestMatch([fn(q) for q in self.subqueries], self.minimum, self.coordination,
+                         self.boost, self.weights)
+
+    def normalize(self):
+        kept = [(q.normalize(), w) for q, w in zip(self.subqueries, self.weights)]
+        kept = [(q, w) for q, w in kept if q is not wq.NullQuery]
+        if not kept:
             return wq.NullQuery
-        return q
-    if q.is_leaf():
-        return q
-    return q.apply(lambda child: _phrases_where_positions(child, schema))
+        return BestMatch([q for q, _ in kept], min(self.minimum, sum(w for _, w in kept)),
+                         self.coordination, self.boost, [w for _, w in kept])
+
+    def estimate_min_size(self, ixreader):
+        return 0
+
+    def matcher(self, searcher, context=None):
+        subs = self.subqueries
+        if not subs:
+            return NullMatcher()
+        words, clauses = {}, {}
+        for q, weight in zip(subs, self.weights):
+            m = q.matcher(searcher, context)
+            # Counting the words each document has: one pass over each word's postings
+            # (no scoring), then the union is scored for the documents that qualify.
+            for docnum in m.all_ids():
+                words[docnum] = words.get(docnum, 0) + weight
+                clauses[docnum] = clauses.get(docnum, 0) + 1
+        allowed = {d: clauses[d] for d, c in words.items() if c >= self.minimum}
+        if not allowed:
+            return NullMatcher()
+        union = wq.Or(subs).matcher(searcher, context)
+        total = len(subs)
+        factors = {c: (c / total) ** self.coordination * self.boost
+                   for c in set(allowed.values())}
+        return _CountedMatcher(union, allowed, factors)
 
 
+class _CountedMatcher(WrappingMatcher):
+    """The union of a BestMatch's words, limited to the documents having enough of them,
+    each score scaled by its share of the words."""
+
+    def __init__(self, child, allowed, factors):
+        super().__init__(child)
+        self._allowed = allowed
+        self._factors = factors
+        self._find_next()
+
+    def _replacement(self, newchild):
+        return _CountedMatcher(newchild, self._allowed, self._factors)
+
+    def copy(self):
+        return _CountedMatcher(self.child.copy(), self._allowed, self._factors)
+
+    def _find_next(self):
+        child, allowed = self.child, self._allowed
+        while child.is_active() and child.id() not in allowed:
+            child.next()
+
+    def reset(self):
+        self.child.reset()
+        self._find_next()
+
+    def next(self):
+        self.child.next()
+        self._find_next()
+
+    def skip_to(self, id):
+        self.child.skip_to(id)
+        self._find_next()
+
+    def all_ids(self):
+        allowed = self._allowed
+        return (d for d in self.child.all_ids() if d in allowed)
+
+    def supports_block_quality(self):
+        return False
+
+    def score(self):
+        return self.child.score() * self._factors[self._allowed[self.child.id()]]
+
+
+# -- reading a query back ---------------------------------------------------------------
 def _leaves(q):
     if q.is_leaf():
         yield q
@@ -106,3 +596,17 @@ def query_words(q):
         elif isinstance(leaf, wq.Term) and isinstance(leaf.text, str):
             terms.add((leaf.fieldname, leaf.text))
     return terms, prefixes
+
+
+def any_part(q):
+    """For finding a hit's pages: a page with some of the words is one to point at
+    (a best match or a conjunction becomes a plain union of its parts)."""
+    if isinstance(q, BestMatch):
+        return wq.Or([any_part(s) for s in q.subqueries])
+    if isinstance(q, wq.And):
+        return wq.Or([any_part(s) for s in q.children()])
+    if isinstance(q, wq.AndMaybe):
+        return any_part(q.a)
+    if isinstance(q, wq.AndNot):
+        return wq.AndNot(any_part(q.a), q.b)
+    return q

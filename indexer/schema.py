@@ -9,9 +9,9 @@ import json
 
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from indexer.analysis import STEMMED_LANGUAGES, language_analyzer, neutral_analyzer
+from indexer.analysis import STEMMED_LANGUAGES, fold, language_analyzer, neutral_analyzer
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 FACETS = ("event", "year", "country", "region", "type", "language", "topic")
 TEXT_FIELDS = ("text_any",) + tuple(f"text_{lang}" for lang in STEMMED_LANGUAGES)
 
@@ -25,7 +25,10 @@ def build_schema():
         work=ID(stored=True),
         page=NUMERIC(int, stored=True),
         index_key=ID(stored=True),
-        title=TEXT(analyzer=neutral, stored=True, field_boost=2.0),
+        # Weighed at query time (indexer.query.Ranking), not at indexing time.
+        title=TEXT(analyzer=neutral, stored=True),
+        # The official document symbol, whole and folded (`unep/mc/ws.2019/han/1`).
+        symbol=ID(stored=True),
         text_any=TEXT(analyzer=neutral, phrase=True),
         body=STORED(),
         date=ID(stored=True, sortable=True),
@@ -75,6 +78,7 @@ def document_entries(doc, event, kept, key, work=None):
             per_field.setdefault(name, []).append(value)
     others = [d for d in (work.versions if work else []) if d.id != doc.id]
     entry = dict(kind="doc", doc_id=doc.id, work=doc.work, index_key=key, title=doc.title,
+                 symbol=fold(doc.symbol),
                  status=doc.status, date=event.start, display=_display(doc, event, others),
                  **{k: "\n".join(v) for k, v in per_field.items()},
                  **_facets(doc, event, others))
@@ -101,6 +105,7 @@ def _facets(doc, event, others):
 def _display(doc, event, others):
     # What a hit shows without a trip to the catalog: kept in the index, rebuilt with it.
     return {"event_titles": event.titles, "city": event.city, "start": event.start,
+            "symbol": doc.symbol,
             "end": event.end, "page_count": doc.page_count, "text_status": doc.text_status,
             "languages": doc.languages,
             "versions": [{"id": d.id, "title": d.title, "languages": d.languages,

@@ -20,7 +20,8 @@ from whoosh.searching import TimeLimit
 from indexer.analysis import fold
 from indexer.errors import QueryError
 from indexer.index import retrying
-from indexer.query import MAX_QUERY_BYTES, parse_query, query_words
+from indexer.query import MAX_QUERY_CHARS, any_part, check_length, parse_query, query_words
+from indexer.scoring import weighting
 from indexer.thesaurus import expand as expand_query
 from indexer.schema import FACETS
 from indexer.snippets import WordMatcher, make_snippet
@@ -52,15 +53,36 @@ class Hit:
     languages: list
     date: str
     score: float
-    snippet: str                 # HTML-safe: escaped text with <mark> around matches
-    pages: list = field(default_factory=list)
+    snippet: str                 # HTML-safe: escaped text with <mark> around matches,
+    #                              taken from the best-matching page
+    pages: list = field(default_factory=list)       # page numbers, best match first
+    page_scores: list = field(default_factory=list)  # [{page, score}], best first
     city: str = ""
     country: str = ""
     text_status: str = "ok"
     status: str = "published"
     work: str = ""
+    symbol: str = ""             # the official document symbol, as written
     versions: list = field(default_factory=list)   # [{id, title, languages, status}]
     #          the work's language versions this asker may see, this one included
+
+
+@dataclass
+class PageMatch:
+    """One page of a document where a query's words are, with its score and snippet."""
+
+    page: int
+    score: float
+    snippet: str = ""            # HTML-safe, as Hit.snippet
+
+
+@dataclass
+class Located:
+    """Where one document matches a query: its pages best first, the best few with a
+    snippet each."""
+
+    pages: list                  # page numbers, best match first
+    best: list                   # [PageMatch] of the best pages
 
 
 @dataclass
@@ -78,6 +100,8 @@ class SearchResult:
     filters: dict
     suggestion: str = None
     partial: bool = False        # the time limit cut the search short
+    requested_page: int = None   # set when the page asked for was past the last one
+    #                              (`page` is then the last page)
     expanded: list = field(default_factory=list)   # terms also searched (other languages)
     expand: bool = True
 
@@ -164,22 +188,32 @@ class SearchService:
                    public_only=not include_unpublished, prefer=prefer, cache=self.cache,
                    generation=self._generation)
         hits, total = run.hits(sort, page, page_size)
+        asked, last = page, max(1, -(-total // page_size))
+        if page > last:
+            # Past the end (an old link, a hand-typed URL): the last page, and say so.
+            page = last
+            hits, total = run.hits(sort, page, page_size)
         facets = run.facets()
         suggestion = None
         if total == 0 and query.strip():
-            suggestion = self._suggest(searcher, query, filters, not include_unpublished)
+            suggestion = self._suggest(searcher, query, filters, not include_unpublished,
+                                       prefer)
         return SearchResult(query=query, total=total, page=page, page_size=page_size,
                             sort=sort, hits=hits, facets=facets, filters=filters,
                             suggestion=suggestion, partial=run.partial, expanded=added,
-                            expand=expand)
+                            expand=expand, requested_page=asked if asked != page else None)
 
-    def locate(self, query, doc_id, expand=True):
-        """Where one document matches a query: (page numbers, snippet HTML). With
-        `expand`, as the search did: the thesaurus's other-language terms count too."""
+    def locate(self, query, doc_id, expand=True, best=3):
+        """Where one document matches a query (a Located): its pages best first and a
+        snippet from each of the `best` best ones. With `expand`, as the search did: the
+        thesaurus's other-language terms count too."""
         searcher, pages = self._current()
         q = self._parse(query, searcher.schema, expand)[0]
-        found = _Run(searcher, pages, q, {}, self.time_limit)._pages([doc_id])
-        return found.get(doc_id, ([], ""))
+        run = _Run(searcher, pages, q, {}, self.time_limit)
+        ranked = run.page_matches([doc_id]).get(doc_id, [])
+        shown = [PageMatch(n, round(score, 4), run.page_snippet(docnum))
+                 for score, n, docnum in ranked[:best]]
+        return Located(pages=[n for _, n, _ in ranked], best=shown)
 
     def similar(self, doc_id, limit=5, include_unpublished=False):
         """Ids of the documents whose key words are most like this one's ("more like this");
@@ -210,7 +244,7 @@ class SearchService:
         if not (expand and query.strip()):
             return q, []
         expanded_text, added = expand_query(query)
-        return parse_query(expanded_text, schema, limit=16 * MAX_QUERY_BYTES,
+        return parse_query(expanded_text, schema, limit=16 * MAX_QUERY_CHARS,
                            text_fields=True), added
 
     def _current(self):
@@ -231,10 +265,13 @@ class SearchService:
 
     def _open_searchers(self):
         pair = self.store.open()
-        return pair.docs.searcher(), pair.pages.searcher()
+        return (pair.docs.searcher(weighting=weighting()),
+                pair.pages.searcher(weighting=weighting()))
 
-    def _suggest(self, searcher, query, filters, public_only=True):
-        """A corrected query string that finds something, or None."""
+    def _suggest(self, searcher, query, filters, public_only=True, prefer=()):
+        """A corrected query string that finds something, or None. A word is corrected
+        to a word of the documents in the first of `prefer` (the chosen language, then
+        the interface's) when one is among the nearest candidates."""
         corrector = None
         words = re.findall(r"\w+", query)
         changed = query
@@ -248,9 +285,10 @@ class SearchService:
             # prefix=1: candidates share the first letter, as Lucene's spell checker
             # requires by default; the corrector otherwise measures its distance to every
             # word of the index.
-            for candidate in corrector.suggest(term, limit=3, maxdist=2, prefix=1):
+            candidates = corrector.suggest(term, limit=5, maxdist=2, prefix=1)
+            if candidates:
+                candidate = _in_language(searcher, candidates, prefer) or candidates[0]
                 changed = re.sub(rf"\b{re.escape(word)}\b", candidate, changed, count=1)
-                break
         if changed == query:
             return None
         try:
@@ -303,6 +341,7 @@ class _Run:
         self.cache = cache
         self.generation = generation
         self._passing, self._left_out = [], {}
+        self._matcher = None
 
     def _collect(self, filter_q, q=None, searcher=None, **kwargs):
         # The filter goes into the query itself (And), not into a filtering collector:
@@ -426,28 +465,43 @@ class _Run:
                 self.cache.pages.put(keys[doc_id], found)
         return out
 
-    def _find_pages(self, doc_ids):
-        if not doc_ids:
-            return {}
-        matcher = None
-        if not isinstance(self.q, Every):
-            terms, prefixes = query_words(self.q)
-            matcher = WordMatcher(self.s.schema, terms, prefixes)
+    def page_matches(self, doc_ids):
+        """{doc id: [(score, page number, page docnum)] best first} of the pages having
+        some of the query's words."""
         found = {}
-        if matcher is not None:
-            page_filter = Or([Term("doc_id", i) for i in doc_ids])
-            for hit in self._collect(page_filter, limit=None, q=_any_part(self.q),
-                                     searcher=self.p):
-                found.setdefault(hit["doc_id"], []).append((hit.score, hit["page"], hit.docnum))
+        if not doc_ids or isinstance(self.q, Every):
+            return found
+        page_filter = Or([Term("doc_id", i) for i in doc_ids])
+        for hit in self._collect(page_filter, limit=None, q=any_part(self.q),
+                                 searcher=self.p):
+            found.setdefault(hit["doc_id"], []).append((hit.score, hit["page"], hit.docnum))
+        for pages in found.values():
+            # Best first; pages of equal score in their order in the document.
+            pages.sort(key=lambda p: (-p[0], p[1]))
+        return found
+
+    def page_snippet(self, page_docnum):
+        """The snippet of one page entry, the query's words marked."""
+        if page_docnum is None:
+            return ""
+        return make_snippet(self.p.stored_fields(page_docnum)["body"], self._word_matcher())
+
+    def _word_matcher(self):
+        if isinstance(self.q, Every):
+            return None
+        if self._matcher is None:
+            terms, prefixes = query_words(self.q)
+            self._matcher = WordMatcher(self.s.schema, terms, prefixes)
+        return self._matcher
+
+    def _find_pages(self, doc_ids):
+        """{doc id: ([(page, score)] best first, snippet of the best page)}."""
+        found = self.page_matches(doc_ids)
         out = {}
         for doc_id in doc_ids:
             pages = found.get(doc_id, [])
-            if pages:
-                best = max(pages)[2]
-            else:
-                best = self._first_page(doc_id)
-            body = self.p.stored_fields(best)["body"] if best is not None else ""
-            out[doc_id] = (sorted(p for _, p, _ in pages), make_snippet(body, matcher))
+            best = pages[0][2] if pages else self._first_page(doc_id)
+            out[doc_id] = ([(n, score) for score, n, _ in pages], self.page_snippet(best))
         return out
 
     def _first_page(self, doc_id):
@@ -463,11 +517,14 @@ class _Run:
         return Hit(id=fields["doc_id"], title=fields["title"], event=fields["event"],
                    event_titles=shown.get("event_titles", {}), type=fields["type"],
                    languages=shown.get("languages", []), date=fields["date"],
-                   score=round(float(score or 0.0), 4), snippet=snippet, pages=pages,
+                   score=round(float(score or 0.0), 4), snippet=snippet,
+                   pages=[n for n, _ in pages],
+                   page_scores=[{"page": n, "score": round(float(sc), 4)} for n, sc in pages],
                    city=shown.get("city", ""), country=fields["country"].upper(),
                    text_status=shown.get("text_status", "ok"),
                    status=fields.get("status", "published"),
-                   work=fields.get("work", fields["doc_id"]), versions=versions)
+                   work=fields.get("work", fields["doc_id"]), versions=versions,
+                   symbol=shown.get("symbol", ""))
 
 
 class FacetValues:
@@ -564,18 +621,25 @@ class FacetValues:
         return out
 
 
+def _in_language(searcher, candidates, languages):
+    """The first candidate word found in documents of the first language that has one."""
+    for lang in languages:
+        field = f"text_{lang}"
+        if field not in searcher.schema:
+            continue
+        analyzer = searcher.schema[field].analyzer
+        for word in candidates:
+            stems = [t.text for t in analyzer(word)]
+            if stems and searcher.doc_frequency(field, stems[0]):
+                return word
+    return None
+
+
 def _scope(q, filter_q):
     """The query restricted by a filter (either may be absent)."""
     if filter_q is None:
         return q
     return filter_q if isinstance(q, Every) else And([q, filter_q])
-
-
-def _any_part(q):
-    """For finding pages: a page with some of the words of `a b c` is one to point at."""
-    if isinstance(q, And):
-        return Or(list(q.children()))
-    return q
 
 
 def _clean_filters(filters):

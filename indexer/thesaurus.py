@@ -178,6 +178,10 @@ def _alternative(field, form):
     # does. Several words are required together but not as a phrase: matching a phrase
     # walks word positions in every document having its words, which made an expanded
     # search ten times slower, while an expansion already ranks at half weight.
+    if re.search(r"(?:^|\s)[A-Z](?:\s|$)", form):
+        # `Annex D`, `anexo D`: the letter is the point, and a language's field drops
+        # one-letter words; the form is matched as written, as a phrase.
+        return f'text_any:"{form}"^{EXPANSION_BOOST}'
     words = [w for w in re.findall(r"\w+", form) if w.lower() not in _stop_words()]
     if len(words) == 1:
         return f"{field}:{words[0]}^{EXPANSION_BOOST}"

@@ -56,6 +56,8 @@ def _parser():
     c.add_argument("--note", default="", help='source note, e.g. "English only"')
     c.add_argument("--version-of", default="", metavar="ID",
                    help="a document of the same event this one is a language version of")
+    c.add_argument("--symbol", default="", help="official document symbol, e.g. "
+                   "UNEP/MC/WS.2019/HAN/1")
     c.add_argument("--json", action="store_true", help="print the whole record as JSON")
     c.set_defaults(run=cmd_add)
 
@@ -169,7 +171,8 @@ def cmd_add(args, settings):
     """Add one PDF; print its id, pages and languages (or its record as JSON)."""
     indexer = Indexer(settings)
     doc = indexer.add(args.file, args.event, args.type, title=args.title,
-                      language=args.language, note=args.note, version_of=args.version_of)
+                      language=args.language, note=args.note, version_of=args.version_of,
+                      symbol=args.symbol)
     if args.json:
         print(json.dumps(doc.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -409,14 +412,15 @@ def _print_result(result):
               f'(page {result.page} of {last}, by {result.sort})\n')
     for n, hit in enumerate(result.hits, start=(result.page - 1) * result.page_size + 1):
         event = hit.event_titles.get("en") or hit.event
-        print(f"{n}. {hit.title}  [{hit.type} · {', '.join(hit.languages)}]")
+        symbol = f" {hit.symbol} ·" if hit.symbol else ""
+        print(f"{n}. {hit.title}  [{symbol}{hit.type} · {', '.join(hit.languages)}]")
         if len(hit.versions) > 1:
             print("   also in: " + "; ".join(f"{','.join(v['languages'])} ({v['id']})"
                                              for v in hit.versions if v["id"] != hit.id))
         print(f"   {event} — {hit.city}, {hit.date}")
         if hit.pages:
-            print(f"   on page{'s' if len(hit.pages) > 1 else ''} "
-                  f"{', '.join(map(str, hit.pages))}")
+            also = f"; also on {', '.join(map(str, hit.pages[1:]))}" if hit.pages[1:] else ""
+            print(f"   best match on page {hit.pages[0]}{also}")
         if hit.snippet:
             print(f"   {_terminal(hit.snippet)}")
         print(f"   id: {hit.id}\n")

@@ -30,7 +30,8 @@ CREATE TABLE IF NOT EXISTS documents (
     detected_languages TEXT NOT NULL, text_status TEXT NOT NULL,
     source_note TEXT NOT NULL, added_at TEXT NOT NULL, added_by TEXT NOT NULL,
     origin TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'published',
-    work_id TEXT NOT NULL DEFAULT '', revision INTEGER NOT NULL
+    work_id TEXT NOT NULL DEFAULT '', symbol TEXT NOT NULL DEFAULT '',
+    revision INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS documents_event ON documents(event_id);
 CREATE TABLE IF NOT EXISTS versions (
@@ -70,6 +71,9 @@ class Catalog:
                               "DEFAULT 'published'")
         if "work_id" not in columns:
             self.conn.execute("ALTER TABLE documents ADD COLUMN work_id TEXT NOT NULL "
+                              "DEFAULT ''")
+        if "symbol" not in columns:
+            self.conn.execute("ALTER TABLE documents ADD COLUMN symbol TEXT NOT NULL "
                               "DEFAULT ''")
         self.conn.execute("CREATE INDEX IF NOT EXISTS documents_work ON documents(work_id)")
         columns = {r["name"] for r in self.conn.execute("PRAGMA table_info(events)")}

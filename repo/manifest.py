@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from repo.errors import ManifestError
-from repo.models import DOCUMENT_TYPES, Event
+from repo.models import DOCUMENT_TYPES, Event, clean_symbol
 
 # UN regional groups, by the slug used in data and URLs.
 UN_REGIONS = {"africa": "Africa", "asia-pacific": "Asia-Pacific",
@@ -15,7 +15,8 @@ UN_REGIONS = {"africa": "Africa", "asia-pacific": "Asia-Pacific",
               "weog": "Western European and other States"}
 _EVENT_FIELDS = {"id", "titles", "city", "country", "region", "start", "end", "organisers",
                  "funders", "topics", "participants", "descriptions", "expected"}
-_DOC_FIELDS = {"id", "event", "type", "title", "language", "note", "file", "version_of"}
+_DOC_FIELDS = {"id", "event", "type", "title", "language", "note", "file", "version_of",
+               "symbol"}
 
 
 @dataclass
@@ -30,6 +31,7 @@ class ManifestDocument:
     note: str
     file: Path
     version_of: str = ""          # the manifest document it is a language version of
+    symbol: str = ""              # its official document symbol, if it has one
 
 
 @dataclass
@@ -93,9 +95,13 @@ def _document(entry, i, base, event_ids):
     file = base / entry["file"]
     if not file.is_file():
         raise ManifestError(f"{where}: file {entry['file']} is missing")
+    try:
+        symbol = clean_symbol(entry.get("symbol", ""))
+    except ValueError as e:
+        raise ManifestError(f"{where}: {e}") from None
     return ManifestDocument(entry["id"], entry["event"], entry["type"], entry["title"],
                             entry.get("language", ""), entry.get("note", ""), file,
-                            entry.get("version_of", ""))
+                            entry.get("version_of", ""), symbol)
 
 
 def _check_versions(docs):

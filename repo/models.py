@@ -7,6 +7,19 @@ DOCUMENT_TYPES = ("report", "chair_summary", "presentation", "agenda", "other")
 STATUSES = ("published", "draft", "retracted")    # only published documents are public
 
 
+SYMBOL_PATTERN = re.compile(r"[A-Z][A-Za-z0-9]*(?:[/.\-][A-Za-z0-9]+)+")
+
+
+def clean_symbol(text):
+    """An official document symbol as catalogued (`UNEP/MC/WS.2019/HAN/1`): spaces
+    removed, or ValueError saying what a symbol looks like."""
+    symbol = re.sub(r"\s+", "", text or "")
+    if symbol and (len(symbol) > 80 or not SYMBOL_PATTERN.fullmatch(symbol)):
+        raise ValueError(f"{text!r} is not a document symbol (parts joined by / . or -, "
+                         "beginning with a capital letter, e.g. UNEP/MC/WS.2019/HAN/1)")
+    return symbol
+
+
 def event_id_for(start, city, taken):
     """A readable event id not in `taken`: `2019-hanoi`, then `2019-hanoi-2`, ..."""
     ascii_city = unicodedata.normalize("NFKD", city).encode("ascii", "ignore").decode()
@@ -74,6 +87,7 @@ class Document:
     origin: str = "upload"            # upload | manifest:<collection>
     status: str = "published"         # published | draft | retracted
     work_id: str = ""                 # the work it is a language version of ("" = its own)
+    symbol: str = ""                  # official document symbol, e.g. UNEP/MC/WS.2019/HAN/1
     revision: int = 0
 
     @property

@@ -37,7 +37,41 @@ T = {  # English: (French, Spanish)
     "No text layer (scanned): found by its description only": ("Sans couche texte (numérisé) : trouvé par sa description seulement", "Sin capa de texto (escaneado): encontrado solo por su descripción"),
     ("On page", "On pages"): (("À la page", "Aux pages"), ("En la página", "En las páginas")),
     "Open page %(n)s": ("Ouvrir la page %(n)s", "Abrir la página %(n)s"),
-    "Open the PDF at page %(n)s": ("Ouvrir le PDF à la page %(n)s", "Abrir el PDF en la página %(n)s"),
+    "what did the workshops say about coal power plants?": (
+        "qu'ont dit les ateliers sur les centrales au charbon ?",
+        "¿qué dijeron los talleres sobre las centrales de carbón?"),
+    "ask as you would ask a colleague: documents with most of the words come first, small words such as “the” or “de” are left out": (
+        "posez la question comme à un collègue : les documents qui ont le plus de mots viennent d'abord ; les petits mots comme « le » ou « de » sont ignorés",
+        "pregunte como a un colega: los documentos con más palabras aparecen primero; las palabras pequeñas como «el» o «de» se omiten"),
+    "a document symbol or a number, found exactly": (
+        "une cote de document ou un nombre, trouvés tels quels",
+        "una signatura de documento o un número, encontrados tal cual"),
+    "the exact phrase; a word that must be there; a word that must not": (
+        "l'expression exacte ; un mot qui doit y être ; un mot qui ne doit pas y être",
+        "la frase exacta; una palabra que debe estar; una palabra que no debe estar"),
+    "Open at page %(n)s": ("Ouvrir à la page %(n)s", "Abrir en la página %(n)s"),
+    "also on pages": ("aussi aux pages", "también en las páginas"),
+    "best match first": ("les plus pertinentes d'abord", "las más pertinentes primero"),
+    "Page %(n)s": ("Page %(n)s", "Página %(n)s"),
+    "Symbol": ("Cote", "Signatura"),
+    "Document symbol (optional, one file only), e.g. UNEP/MC/WS.2019/HAN/1": (
+        "Cote du document (facultative, un seul fichier), p. ex. UNEP/MC/WS.2019/HAN/1",
+        "Signatura del documento (opcional, un solo archivo), p. ej. UNEP/MC/WS.2019/HAN/1"),
+    "Document symbol (optional), e.g. UNEP/MC/WS.2019/HAN/1": (
+        "Cote du document (facultative), p. ex. UNEP/MC/WS.2019/HAN/1",
+        "Signatura del documento (opcional), p. ej. UNEP/MC/WS.2019/HAN/1"),
+    "A document symbol is made of parts joined by / . or -, e.g. UNEP/MC/WS.2019/HAN/1.": (
+        "Une cote se compose de parties reliées par / . ou -, p. ex. UNEP/MC/WS.2019/HAN/1.",
+        "Una signatura se compone de partes unidas por / . o -, p. ej. UNEP/MC/WS.2019/HAN/1."),
+    ("There is only %(num)s page of results; page %(asked)s does not exist.",
+     "There are only %(num)s pages of results; page %(asked)s does not exist. Here is the last one."): (
+        ("Il n'y a qu'une page de résultats ; la page %(asked)s n'existe pas.",
+         "Il n'y a que %(num)s pages de résultats ; la page %(asked)s n'existe pas. Voici la dernière."),
+        ("Solo hay una página de resultados; la página %(asked)s no existe.",
+         "Solo hay %(num)s páginas de resultados; la página %(asked)s no existe. Esta es la última.")),
+    "The query is too long (%(length)s characters): the limit is %(limit)s characters.": (
+        "La requête est trop longue (%(length)s caractères) : la limite est de %(limit)s caractères.",
+        "La consulta es demasiado larga (%(length)s caracteres): el límite es de %(limit)s caracteres."),
     "Open the PDF": ("Ouvrir le PDF", "Abrir el PDF"),
     "Minamata Convention meeting documents": ("Documents des réunions de la Convention de Minamata", "Documentos de las reuniones del Convenio de Minamata"),
     "Skip to content": ("Aller au contenu", "Ir al contenido"),
@@ -109,7 +143,6 @@ T = {  # English: (French, Spanish)
     "documents with both words, in any form (coal, Coal; emission, emissions) and with or without accents": (
         "les documents qui contiennent les deux mots, sous toutes leurs formes (déchet, déchets) et avec ou sans accents",
         "los documentos con ambas palabras, en cualquier forma (emisión, emisiones) y con o sin tildes"),
-    "the exact phrase": ("l'expression exacte", "la frase exacta"),
     "either word; the first word but not the second": ("l'un ou l'autre mot ; le premier mot mais pas le second", "una u otra palabra; la primera palabra pero no la segunda"),
     "words that start with these letters (at least 3)": ("les mots qui commencent par ces lettres (au moins 3)", "las palabras que empiezan por estas letras (al menos 3)"),
     "a filter written in the query": ("un filtre écrit dans la requête", "un filtro escrito en la consulta"),
@@ -117,10 +150,8 @@ T = {  # English: (French, Spanish)
     "There is no document with this address.": ("Il n'y a pas de document à cette adresse.", "No hay ningún documento en esta dirección."),
     "The file of this document is missing.": ("Le fichier de ce document est manquant.", "Falta el archivo de este documento."),
     "The search index is not available: %(reason)s": ("L'index de recherche n'est pas disponible : %(reason)s", "El índice de búsqueda no está disponible: %(reason)s"),
-    "The query is too long: the limit is %(limit)s characters.": ("La requête est trop longue : la limite est de %(limit)s caractères.", "La consulta es demasiado larga: el límite es de %(limit)s caracteres."),
     "A * may only end a word, after at least %(n)s letters (for example emiss*).": ("Un * ne peut que terminer un mot, après au moins %(n)s lettres (par exemple émiss*).", "Un * solo puede terminar una palabra, tras al menos %(n)s letras (por ejemplo emis*)."),
     "“%(prefix)s*”: a word search with * needs at least %(n)s letters before the *.": ("« %(prefix)s* » : une recherche avec * demande au moins %(n)s lettres avant le *.", "«%(prefix)s*»: una búsqueda con * necesita al menos %(n)s letras antes del *."),
-    "The query could not be understood; check its quotes and parentheses.": ("La requête n'a pas pu être comprise ; vérifiez ses guillemets et parenthèses.", "No se pudo entender la consulta; revise sus comillas y paréntesis."),
     "Sign out": ("Se déconnecter", "Cerrar sesión"),
     "Staff sign-in": ("Connexion du personnel", "Acceso del personal"),
     "For Secretariat staff who add and correct documents. Delegates do not need an account.": (

@@ -172,3 +172,28 @@ def test_staff_import_from_the_web_with_preview_and_confirm(tmp_path):
     repo = Repository(settings)
     assert len(repo.events()) == 3
     assert [e.action for e in repo.audit.entries(action="import")] == ["import"] * 3
+
+
+def test_symbol_named_with_an_announced_document_is_kept_and_shown(tmp_path):
+    from repo.settings import Settings
+    from webui import create_app
+    from webui.settings import WebSettings
+    listing = tmp_path / "listing.txt"
+    listing.write_text(ENGLISH.replace(
+        "The workshop report is available here (English only).",
+        "The workshop report UNEP/MC/WS.2019/HAN/1 is available here (English only)."))
+    data = tmp_path / "data"
+    result, _ = _import(data, listing)
+    hanoi = next(e for e in result["events"] if e["country"] == "VN")
+    assert hanoi["documents"] == [{"type": "report", "languages": ["en"],
+                                   "symbol": "UNEP/MC/WS.2019/HAN/1"}]
+    client = create_app(WebSettings(store=Settings.from_env(environ={}, data_dir=data),
+                                    testing=True)).test_client()
+    page = client.get(f"/events/{hanoi['id']}").get_data(as_text=True)
+    assert "UNEP/MC/WS.2019/HAN/1" in page and "not yet in the repository" in page
+    # Importing the listing without the symbol keeps the one already known.
+    plain = tmp_path / "plain.txt"
+    plain.write_text(ENGLISH)
+    again, _ = _import(data, plain)
+    kept = next(e for e in again["events"] if e["country"] == "VN")
+    assert kept["documents"][0]["symbol"] == "UNEP/MC/WS.2019/HAN/1"

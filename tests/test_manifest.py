@@ -27,6 +27,7 @@ def test_shipped_manifest_has_the_three_events():
     (lambda m: m["documents"][0].update(type="memo"), "unknown type"),
     (lambda m: m["documents"][0].update(file="missing.pdf"), "missing"),
     (lambda m: m["documents"].append(dict(m["documents"][0])), "duplicate document id"),
+    (lambda m: m["documents"][0].update(symbol="report one"), "not a document symbol"),
 ])
 def test_broken_entries_are_named(tmp_path, change, message):
     data = json.loads(MANIFEST.read_text())

@@ -77,7 +77,14 @@ def test_hit_reports_the_pages_its_words_are_on(corpus, corpus_dir):
     repo = Repository(Settings.from_env(environ={}, data_dir=corpus_dir))
     pages = repo.text(repo.document("hanoi-report"))["pages"]
     expected = [n for n, p in enumerate(pages, 1) if "sorbent trap" in p["text"].lower()]
-    assert hit.pages == expected and expected
+    assert sorted(hit.pages) == expected and expected
+    # Best match first: the page where the phrase weighs most, with its score.
+    scores = [s["score"] for s in hit.page_scores]
+    assert [s["page"] for s in hit.page_scores] == hit.pages
+    assert scores == sorted(scores, reverse=True) and scores[0] > 0
+    best = pages[hit.pages[0] - 1]["text"]
+    plain = re.sub(r"</?mark>", "", hit.snippet).strip("… ")
+    assert plain[:60] in best                       # the snippet is from the best page
 
 
 def test_bilingual_deck_has_both_languages(corpus):
@@ -129,3 +136,60 @@ def test_cli_human_output_and_bad_query(corpus_dir):
     assert 'Did you mean: "mercury"?' in out
     bad = run_cli("--data", str(corpus_dir), "search", "*ury", check=False)
     assert bad.returncode == 1 and "wildcards" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_best_page_first_where_the_words_weigh_most(corpus, corpus_dir):
+    repo = Repository(Settings.from_env(environ={}, data_dir=corpus_dir))
+    pages = repo.text(repo.document("hanoi-report"))["pages"]
+    counts = {n: p["text"].lower().count("mercury") for n, p in enumerate(pages, 1)}
+    hit = next(h for h in corpus.search("mercury", page_size=50).hits
+               if h.id == "hanoi-report")
+    assert set(hit.pages) == {n for n, c in counts.items() if c}
+    assert counts[hit.pages[0]] > min(counts[n] for n in hit.pages)
+    located = corpus.locate("mercury", "hanoi-report")
+    assert located.pages == hit.pages
+    assert [m.page for m in located.best] == hit.pages[:3]
+    assert all("<mark>" in m.snippet for m in located.best)
+
+
+@pytest.mark.parametrize("query, target", [
+    ("centrales thermiques au charbon", "hanoi-report"),
+    ("émissions de mercure provenant de la combustion du charbon", "hanoi-report"),
+    ("confiscated mercury storage", "la-paz-report"),
+    ("what did the workshop in Hanoi say about coal power plants?", "hanoi-report"),
+])
+def test_natural_questions_find_their_document(corpus, query, target):
+    found = [{v["id"] for v in h.versions} | {h.id} for h in corpus.search(query).hits[:3]]
+    assert any(target in ids for ids in found), [h.id for h in corpus.search(query).hits]
+
+
+def test_one_more_word_does_not_lose_the_hits(corpus):
+    without = {h.id for h in corpus.search("centrales thermiques au charbon").hits}
+    assert len(without) >= 3
+    assert without <= {h.id for h in corpus.search("centrales thermiques au charbon Asie").hits}
+
+
+@pytest.mark.parametrize("query", ["UNEP/MC/WS.2019/HAN/1", '"UNEP/MC/WS.2019/HAN/1"',
+                                   "symbol:UNEP/MC/WS.2019/HAN/1", "unep/mc/ws.2019/han/1",
+                                   "report UNEP/MC/WS.2019/HAN/1"])
+def test_document_symbol_ranks_its_document_first(corpus, query):
+    hit = corpus.search(query).hits[0]
+    assert hit.id == "hanoi-report" and hit.symbol == "UNEP/MC/WS.2019/HAN/1"
+
+
+def test_symbol_field_is_exact(corpus):
+    assert ids(corpus.search("symbol:UNEP/MC/WS.2019/LPZ/1")) == ["la-paz-report"]
+    assert corpus.search("symbol:UNEP/MC/WS.2019/XYZ/1").total == 0
+
+
+def test_page_past_the_last_shows_the_last(corpus):
+    everything = corpus.search("mercury", page_size=5)
+    last = (everything.total - 1) // 5 + 1
+    result = corpus.search("mercury", page=99, page_size=5)
+    assert result.page == last and result.requested_page == 99 and result.hits
+    assert corpus.search("mercury", page=last, page_size=5).requested_page is None
+
+
+def test_did_you_mean_prefers_the_interface_language(corpus):
+    assert corpus.search("mercurx", prefer_languages=["fr"]).suggestion == "mercure"
+    assert corpus.search("mercurx", prefer_languages=["en"]).suggestion == "mercury"

@@ -343,3 +343,38 @@ def test_staff_pages_have_plain_titles_and_one_of_each_form(staff):
         assert re.search(r"<title>[^<]+</title>", body), path
     edit = staff.get("/staff/documents/hanoi-report/edit").get_data(as_text=True)
     assert edit.count('action="/staff/documents/hanoi-report/replace"') == 1
+
+
+def test_symbol_from_the_form_the_api_and_the_correction_page(staff, app, samples, data):
+    r = _upload(staff, [("r.pdf", (samples / "good.pdf").read_bytes())],
+                symbol="UNEP/MC/WS.2019/OSA/2")
+    assert r.status_code == 200
+    anon = app.test_client()
+    hit = anon.get("/api/search?q=UNEP/MC/WS.2019/OSA/2").get_json()["hits"][0]
+    assert hit["id"] == "2019-osaka-waste-report-1" and hit["symbol"] == "UNEP/MC/WS.2019/OSA/2"
+    assert "UNEP/MC/WS.2019/OSA/2" in text(anon.get("/documents/2019-osaka-waste-report-1"))
+    # A wrong symbol is refused in the form, with what a symbol looks like; nothing stored.
+    bad = _upload(staff, [("s.pdf", (samples / "script.pdf").read_bytes())],
+                  symbol="not a symbol!")
+    assert bad.status_code == 400 and "UNEP/MC/WS.2019/HAN/1" in text(bad)
+    assert Repository(Settings.from_env(environ={}, data_dir=data)).catalog.find_by_id(
+        "2019-osaka-waste-report-2") is None
+    # Corrected on the document's page: the old symbol no longer finds it.
+    edit = "/staff/documents/2019-osaka-waste-report-1/edit"
+    form = {"csrf_token": _token(staff, edit), "title": "A good sample report",
+            "type": "report", "language": "", "note": "", "status": "published",
+            "symbol": "UNEP/MC/WS.2019/OSA/3"}
+    assert staff.post(edit, data=form).status_code == 302
+    assert anon.get("/api/search?q=symbol:UNEP/MC/WS.2019/OSA/2").get_json()["total"] == 0
+    assert anon.get("/api/search?q=symbol:UNEP/MC/WS.2019/OSA/3").get_json()["total"] == 1
+    assert staff.post(edit, data={**form, "symbol": "a b c"}).status_code == 400
+    # The API takes it too.
+    token = Repository(Settings.from_env(environ={}, data_dir=data)).accounts.new_token("amina")
+    r = anon.post("/api/documents", headers={"Authorization": f"Bearer {token}"}, data={
+        "file": (io.BytesIO((samples / "script.pdf").read_bytes()), "s.pdf"),
+        "event": "2019-osaka-waste", "type": "other", "symbol": "UNEP/MC/WS.2019/OSA/INF/9"})
+    assert r.status_code == 201 and r.get_json()["symbol"] == "UNEP/MC/WS.2019/OSA/INF/9"
+    r = anon.post("/api/documents", headers={"Authorization": f"Bearer {token}"}, data={
+        "file": (io.BytesIO((samples / "encrypted.pdf").read_bytes()), "e.pdf"),
+        "event": "2019-osaka-waste", "type": "other", "symbol": "//"})
+    assert r.status_code == 400 and "symbol" in r.get_json()["error"]

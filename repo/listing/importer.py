@@ -63,7 +63,8 @@ def plan_as_json(plan, problems):
         "events": [{"id": e.id, "title": entry.title, "city": e.city, "country": e.country,
                     "region": e.region, "start": e.start, "end": e.end, "funders": e.funders,
                     "organisers": e.organisers, "participants": e.participants,
-                    "documents": [{"type": d["type"], "languages": d["languages"]}
+                    "documents": [{"type": d["type"], "languages": d["languages"],
+                                   **({"symbol": d["symbol"]} if d.get("symbol") else {})}
                                   for d in e.expected],
                     "action": action} for action, e, entry in plan],
         "problems": [asdict(p) for p in problems],
@@ -104,7 +105,12 @@ def _merge_expected(current, listed):
     for doc in listed:
         known = by_type.get(doc["type"])
         if known is None or (doc["languages"] and not known["languages"]):
-            by_type[doc["type"]] = doc
+            merged = dict(doc)
+            if not merged.get("symbol") and known and known.get("symbol"):
+                merged["symbol"] = known["symbol"]
+            by_type[doc["type"]] = merged
+        elif doc.get("symbol") and not known.get("symbol"):
+            by_type[doc["type"]] = {**known, "symbol": doc["symbol"]}
     return list(by_type.values())
 
 

@@ -176,10 +176,23 @@ def _documents(body):
                 if re.search(pattern, folded) and re.search(
                         r"disponible|available|telecharg|download|descargar|consult", folded):
                     note = _parenthesis(sentence)
-                    docs.append({"type": doc_type, "languages": _languages(note or ""),
-                                 "note": note or ""})
+                    found = {"type": doc_type, "languages": _languages(note or ""),
+                             "note": note or ""}
+                    symbol = _symbol(sentence)
+                    if symbol:
+                        found["symbol"] = symbol
+                    docs.append(found)
                     break
     return docs
+
+
+_SYMBOL = re.compile(r"\b(?:UNEP|MC)/[A-Za-z0-9]+(?:[/.\-][A-Za-z0-9]+)+")
+
+
+def _symbol(sentence):
+    # An official symbol named with the document (UNEP/MC/WS.2019/HAN/1, MC/COP.3/...).
+    m = _SYMBOL.search(sentence)
+    return m.group().rstrip(".") if m else ""
 
 
 def _parenthesis(sentence):

@@ -126,6 +126,11 @@ DOCUMENTS = [
 ]
 
 
+# The official symbols printed on the reports' cover pages.
+SYMBOLS = {"hanoi-report": "UNEP/MC/WS.2019/HAN/1", "la-paz-report": "UNEP/MC/WS.2019/LPZ/1",
+           "osaka-chair-summary": "UNEP/MC/WS.2019/OSA/INF/1"}
+
+
 def main(out=Path("documents")):
     """Write every sample PDF and the manifest under `out`."""
     out = Path(out)
@@ -134,7 +139,8 @@ def main(out=Path("documents")):
         target = out / file
         target.parent.mkdir(parents=True, exist_ok=True)
         build(str(target))
-        docs.append({"id": doc_id, "event": event, "type": kind, "title": title,
+        symbol = {"symbol": SYMBOLS[doc_id]} if doc_id in SYMBOLS else {}
+        docs.append({"id": doc_id, "event": event, "type": kind, **symbol, "title": title,
                      "language": lang, "note": note, "file": file,
                      **({"version_of": version_of[0]} if version_of else {})})
     manifest = {"collection": "minamata-samples", "events": EVENTS, "documents": docs}

@@ -77,7 +77,8 @@ def event(event_id):
 
 @bp.post("/documents")
 def add_document():
-    """Add a PDF (multipart: file, event, type; optional title, language, note, published)
+    """Add a PDF (multipart: file, event, type; optional title, language, note, symbol,
+    published)
     with `Authorization: Bearer TOKEN`; 201 with the document, or 4xx {"error": ...}."""
     from indexer.errors import PdfRefused
     from repo.errors import DuplicateDocument, InvalidInput, LockHeld
@@ -95,7 +96,8 @@ def add_document():
                            language=request.form.get("language", ""),
                            note=request.form.get("note", ""),
                            status="published" if published in ("true", "1", "yes") else "draft",
-                           version_of=request.form.get("version_of", "").strip())
+                           version_of=request.form.get("version_of", "").strip(),
+                           symbol=request.form.get("symbol", ""))
     except DuplicateDocument as e:
         return jsonify(error=str(e), existing=e.existing_id), 409
     except (PdfRefused, InvalidInput, NotFound) as e:

@@ -9,6 +9,7 @@ from repo.errors import InvalidInput, LockHeld, NotFound
 from repo.models import DOCUMENT_TYPES, STATUSES
 from webui.security import staff_required
 from webui.services import repository, saved_upload, writer
+from webui.views.upload import symbol_errors
 
 bp = Blueprint("curate", __name__, url_prefix="/staff/documents")
 
@@ -24,7 +25,8 @@ def edit(doc_id):
     errors = {}
     changes = {"title": form.get("title", "").strip(), "type": form.get("type", ""),
                "declared_language": form.get("language", "").strip().lower(),
-               "source_note": form.get("note", "").strip(), "status": form.get("status", "")}
+               "source_note": form.get("note", "").strip(), "status": form.get("status", ""),
+               "symbol": form.get("symbol", "").strip()}
     if not changes["title"] or len(changes["title"]) > 500:
         errors["title"] = _("A title of 1 to 500 characters is needed.")
     if changes["type"] not in DOCUMENT_TYPES:
@@ -35,6 +37,7 @@ def edit(doc_id):
         errors["language"] = _("Use a two-letter language code such as en, fr or es.")
     if len(changes["source_note"]) > 500:
         errors["note"] = _("At most 500 characters.")
+    errors.update(symbol_errors(form))
     if errors:
         return _edit_page(doc, form, errors), 400
     try:

@@ -17,14 +17,12 @@ def query_error_message(e):
     """A QueryError said in the interface language (English text if the code is new)."""
     p = e.params
     messages = {
-        "too_long": lambda: _("The query is too long: the limit is %(limit)s characters.",
-                              limit=p["limit"]),
+        "too_long": lambda: _("The query is too long (%(length)s characters): the limit is "
+                              "%(limit)s characters.", length=p["length"], limit=p["limit"]),
         "wildcard": lambda: _("A * may only end a word, after at least %(n)s letters (for "
                               "example emiss*).", n=p["n"]),
         "short_prefix": lambda: _("“%(prefix)s*”: a word search with * needs at least "
                                   "%(n)s letters before the *.", prefix=p["prefix"], n=p["n"]),
-        "unparseable": lambda: _("The query could not be understood; check its quotes and "
-                                 "parentheses."),
     }
     try:
         return messages[e.code]()

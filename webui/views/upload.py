@@ -13,7 +13,7 @@ from indexer.versions import suggest_versions
 from indexer.ingest import safe_file_name
 from repo.errors import DuplicateDocument, InvalidInput, LockHeld, NotFound
 from repo.manifest import UN_REGIONS
-from repo.models import DOCUMENT_TYPES, Event, event_id_for
+from repo.models import DOCUMENT_TYPES, Event, clean_symbol, event_id_for
 from webui.security import staff_required
 from webui.eventform import place_and_date_errors, split_list
 from webui.services import WEB_LOCK_WAIT, repository, saved_upload, writer
@@ -87,6 +87,7 @@ def _check_fields(form):
     for name in ("title", "note"):
         if len(form.get(name, "")) > 500:
             errors[name] = _("At most 500 characters.")
+    errors.update(symbol_errors(form))
     target_id = form.get("version_of", "").strip()
     if target_id:
         target = repository().catalog.find_by_id(target_id)
@@ -134,7 +135,8 @@ def _store_one(upload, event_id, form, single):
                                      title=form.get("title") if single else None,
                                      language=form.get("language", ""),
                                      note=form.get("note", ""), status=form["status"],
-                                     version_of=form.get("version_of", "").strip())
+                                     version_of=form.get("version_of", "").strip(),
+                                     symbol=form.get("symbol", "") if single else "")
         if not result["doc"].work_id:
             result["suggestions"] = suggest_versions(repository(), result["doc"].id)
     except DuplicateDocument as e:
@@ -147,8 +149,18 @@ def _store_one(upload, event_id, form, single):
     return result
 
 
+def symbol_errors(form):
+    """{"symbol": message} when the form's document symbol is not one."""
+    try:
+        clean_symbol(form.get("symbol", ""))
+    except ValueError:
+        return {"symbol": _("A document symbol is made of parts joined by / . or -, "
+                            "e.g. UNEP/MC/WS.2019/HAN/1.")}
+    return {}
+
+
 def store_upload(upload, event_id, doc_type, user, title=None, language="", note="",
-                 status="published", version_of=""):
+                 status="published", version_of="", symbol=""):
     """Save an uploaded file to a temporary file and add it with `Indexer.add`; raises
     what `add` raises. The web form and the JSON API both come here."""
     with saved_upload(upload) as path, writer() as indexer:
@@ -156,7 +168,7 @@ def store_upload(upload, event_id, doc_type, user, title=None, language="", note
                            note=note, added_by=user,
                            original_name=safe_file_name(upload.filename or "upload.pdf"),
                            status=status, address=request.remote_addr,
-                           version_of=version_of)
+                           version_of=version_of, symbol=symbol)
 
 
 def _form_context(values, errors):

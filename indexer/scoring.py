@@ -1,0 +1,35 @@
+"""How a document's score is computed: BM25F with Lucene's idf.
+
+Whoosh's BM25F takes idf as log(N / (n + 1)) + 1, which never falls below 1: a word
+in every document ("the", "de", "mercury" in a mercury collection) still adds as much
+as a rare one's tenth. Lucene's log(1 + (N - n + 0.5) / (n + 0.5)) tends to 0 there,
+so ranking follows the words that tell documents apart. k1 and b per field were tuned
+on bench/relevance.py (Cranfield and the Minamata questions).
+"""
+from math import log
+
+from whoosh import scoring
+
+K1 = 1.6
+B = 0.9
+FIELD_B = {"title": 0.2}     # titles are short: their length says little
+
+
+class BM25(scoring.BM25F):
+    """BM25F (k1, b per field) with Lucene's idf."""
+
+    def __init__(self, k1=K1, b=B, field_b=None):
+        super().__init__(B=b, K1=k1, **{f"{name}_B": v for name, v in
+                                        (FIELD_B if field_b is None else field_b).items()})
+
+    def idf(self, searcher, fieldname, text):
+        """Lucene's idf: log(1 + (N - n + 0.5) / (n + 0.5)) over the whole index."""
+        parent = searcher.get_parent()
+        n = parent.doc_frequency(fieldname, text)
+        total = parent.doc_count_all()
+        return log(1 + (total - n + 0.5) / (n + 0.5))
+
+
+def weighting():
+    """The weighting every search uses."""
+    return BM25()
