@@ -27,7 +27,7 @@ import unicodedata
 from dataclasses import dataclass, field as dc_field
 
 from whoosh import query as wq
-from whoosh.matching import WrappingMatcher, NullMatcher
+from whoosh.matching import ListMatcher, NullMatcher
 
 from indexer.analysis import STEMMED_LANGUAGES, fold, language_analyzer, neutral_analyzer
 from indexer.errors import QueryError
@@ -278,6 +278,10 @@ class _Builder:
             k = required_words(sum(weights))
             if len(should) == 1:
                 positive.append(should[0])
+            elif k >= sum(weights):
+                # Every word required: an intersection, which leaps over the documents
+                # missing a word instead of counting them (and all match: no scaling).
+                positive.extend(should)
             else:
                 positive.append(BestMatch(should, k, self.r.coordination, weights=weights))
         if not positive:
@@ -514,66 +518,24 @@ class BestMatch(wq.CompoundQuery):
         subs = self.subqueries
         if not subs:
             return NullMatcher()
-        words, clauses = {}, {}
+        words, clauses, scores = {}, {}, {}
         for q, weight in zip(subs, self.weights):
+            # One pass over each word's matches, counting and scoring them: cheaper than
+            # counting first and then scoring the union of the words.
             m = q.matcher(searcher, context)
-            # Counting the words each document has: one pass over each word's postings
-            # (no scoring), then the union is scored for the documents that qualify.
-            for docnum in m.all_ids():
+            while m.is_active():
+                docnum = m.id()
                 words[docnum] = words.get(docnum, 0) + weight
                 clauses[docnum] = clauses.get(docnum, 0) + 1
-        allowed = {d: clauses[d] for d, c in words.items() if c >= self.minimum}
-        if not allowed:
-            return NullMatcher()
-        union = wq.Or(subs).matcher(searcher, context)
+                scores[docnum] = scores.get(docnum, 0.0) + m.score()
+                m.next()
         total = len(subs)
+        kept = sorted(d for d, c in words.items() if c >= self.minimum)
+        if not kept:
+            return NullMatcher()
         factors = {c: (c / total) ** self.coordination * self.boost
-                   for c in set(allowed.values())}
-        return _CountedMatcher(union, allowed, factors)
-
-
-class _CountedMatcher(WrappingMatcher):
-    """The union of a BestMatch's words, limited to the documents having enough of them,
-    each score scaled by its share of the words."""
-
-    def __init__(self, child, allowed, factors):
-        super().__init__(child)
-        self._allowed = allowed
-        self._factors = factors
-        self._find_next()
-
-    def _replacement(self, newchild):
-        return _CountedMatcher(newchild, self._allowed, self._factors)
-
-    def copy(self):
-        return _CountedMatcher(self.child.copy(), self._allowed, self._factors)
-
-    def _find_next(self):
-        child, allowed = self.child, self._allowed
-        while child.is_active() and child.id() not in allowed:
-            child.next()
-
-    def reset(self):
-        self.child.reset()
-        self._find_next()
-
-    def next(self):
-        self.child.next()
-        self._find_next()
-
-    def skip_to(self, id):
-        self.child.skip_to(id)
-        self._find_next()
-
-    def all_ids(self):
-        allowed = self._allowed
-        return (d for d in self.child.all_ids() if d in allowed)
-
-    def supports_block_quality(self):
-        return False
-
-    def score(self):
-        return self.child.score() * self._factors[self._allowed[self.child.id()]]
+                   for c in set(clauses.values())}
+        return ListMatcher(kept, weights=[scores[d] * factors[clauses[d]] for d in kept])
 
 
 # -- reading a query back ---------------------------------------------------------------

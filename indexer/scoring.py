@@ -22,12 +22,34 @@ class BM25(scoring.BM25F):
         super().__init__(B=b, K1=k1, **{f"{name}_B": v for name, v in
                                         (FIELD_B if field_b is None else field_b).items()})
 
+    def scorer(self, searcher, fieldname, text, qf=1):
+        """A BM25F scorer reading field lengths from a list kept per segment."""
+        scorer = super().scorer(searcher, fieldname, text, qf=qf)
+        if isinstance(scorer, scoring.BM25FScorer):
+            scorer.dfl = field_lengths(searcher.reader(), fieldname).__getitem__
+        return scorer
+
     def idf(self, searcher, fieldname, text):
         """Lucene's idf: log(1 + (N - n + 0.5) / (n + 0.5)) over the whole index."""
         parent = searcher.get_parent()
         n = parent.doc_frequency(fieldname, text)
         total = parent.doc_count_all()
         return log(1 + (total - n + 0.5) / (n + 0.5))
+
+
+def field_lengths(reader, fieldname):
+    """[length of `fieldname` in each document] of one segment's reader, read once.
+
+    Whoosh looks a document's field length up in a column for every posting it scores
+    (a fifth of a long question's time); the list is read once per segment and field and
+    kept on the reader, which is replaced when the index changes."""
+    cache = reader.__dict__.setdefault("_minamata_lengths", {})
+    lengths = cache.get(fieldname)
+    if lengths is None:
+        lengths = [reader.doc_field_length(d, fieldname, 1)
+                   for d in range(reader.doc_count_all())]
+        cache[fieldname] = lengths
+    return lengths
 
 
 def weighting():

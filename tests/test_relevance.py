@@ -18,7 +18,7 @@ DATA = Path(__file__).parent / "data" / "cranfield"
 
 CRANFIELD_MAP_FLOOR = 0.28
 CRANFIELD_P10_FLOOR = 0.185
-MINAMATA_MAP_FLOOR = 0.60
+MINAMATA_MAP_FLOOR = 0.80
 
 
 @pytest.mark.slow
@@ -28,7 +28,9 @@ def test_cranfield_ranking_stays_at_its_measured_level(tmp_path):
     indexer = index_manifest(cranfield_manifest(docs, tmp_path / "pdf"), tmp_path / "data")
     service = SearchService(indexer.index, time_limit=30.0, cache=MatchCache())
     try:
-        run = search_run(service, queries, lambda h: int(h.id.split("-")[1]))
+        # The first 100 results of each question (the bench goes to 1,000): MAP over
+        # them is a little lower, and the test takes a tenth of the time.
+        run = search_run(service, queries, lambda h: int(h.id.split("-")[1]), depth=100)
     finally:
         service.close()
         indexer.close()
