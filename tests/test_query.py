@@ -3,6 +3,7 @@
 Behaviour is checked by searching a small in-memory index made with the real schema and
 weighting, not by reading the parsed query's structure."""
 import pytest
+from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 from whoosh.filedb.filestore import RamStorage
 
 from indexer.errors import QueryError
@@ -161,3 +162,18 @@ def test_unknown_field_names_are_words():
 def test_best_match_is_one_query_object():
     q = parse_query("coal lignite power mercury", SCHEMA)
     assert isinstance(q, BestMatch) and q.minimum == 2 and len(q.subqueries) == 4
+
+
+SYNTAX = st.sampled_from(['"', "(", ")", "*", "+", "-", ":", "^", "/", ".", "'", " AND ",
+                          " OR ", " NOT ", "title:", "type:", "symbol:", "text_fr:", " ",
+                          "coal", "the", "D", "2019", "é", "汞", "\\", "?", "~", "^2"])
+
+
+@hsettings(max_examples=300, deadline=None,
+           suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.one_of(SYNTAX, st.text(max_size=6)), max_size=12).map("".join))
+def test_any_text_is_searched_or_refused_with_a_reason(searcher, text):
+    try:
+        found(searcher, text)
+    except QueryError as e:
+        assert e.code in ("too_long", "wildcard", "short_prefix"), (text, e)
