@@ -74,7 +74,28 @@ def test_bad_query_is_a_message_in_the_page(client):
     assert r.status_code == 400 and 'role="alert"' in text(r)
     assert "A * may only end a word" in text(r) and "Traceback" not in text(r)
     r = client.get("/?q=" + "a" * 2000)
-    assert "too long" in text(r)
+    assert "The query is too long (2,000 characters): the limit is 1,000 characters." in text(r)
+    # The box does not cut a long query silently: the same message comes back.
+    assert 'maxlength' not in re.search(r'<input id="q"[^>]*>', text(client.get("/"))).group()
+    r = client.get("/?lang=fr&q=" + "a" * 1001)
+    assert "trop longue (1\u202f001 caractères)" in text(r) or \
+        "trop longue (1 001 caractères)" in text(r) or "trop longue (1001" in text(r)
+    api = client.get("/api/search?q=" + "a" * 1001)
+    assert api.status_code == 400 and "1,000 characters" in api.get_json()["error"]
+
+
+def test_page_past_the_last_says_so(client):
+    body = text(client.get("/?q=mercury&page=99&size=5"))
+    assert "page 99 does not exist" in body and 'aria-current="page"' in body
+
+
+def test_hit_opens_at_its_best_page(client):
+    body = client.get("/?q=%22sorbent+trap%22").get_data(as_text=True)
+    best = re.search(r'href="/documents/hanoi-report/file#page=(\d+)">Open at page (\d+)<', body)
+    assert best and best.group(1) == best.group(2)
+    api = client.get("/api/search?q=%22sorbent+trap%22").get_json()
+    hit = next(h for h in api["hits"] if h["id"] == "hanoi-report")
+    assert int(best.group(1)) == hit["pages"][0] == hit["page_scores"][0]["page"]
 
 
 def test_paging_parameters_are_bounded(client):

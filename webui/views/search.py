@@ -1,6 +1,8 @@
 """The search page: one box, facets, hits with their pages, in the URL's state."""
+from dataclasses import replace
+
 from flask import Blueprint, current_app, render_template, request
-from flask_babel import get_locale, gettext as _
+from flask_babel import format_number, get_locale, gettext as _
 
 from indexer.errors import IndexerError, QueryError
 from webui.security import current_user
@@ -18,7 +20,8 @@ def query_error_message(e):
     p = e.params
     messages = {
         "too_long": lambda: _("The query is too long (%(length)s characters): the limit is "
-                              "%(limit)s characters.", length=p["length"], limit=p["limit"]),
+                              "%(limit)s characters.", length=format_number(p["length"]),
+                              limit=format_number(p["limit"])),
         "wildcard": lambda: _("A * may only end a word, after at least %(n)s letters (for "
                               "example emiss*).", n=p["n"]),
         "short_prefix": lambda: _("“%(prefix)s*”: a word search with * needs at least "
@@ -48,6 +51,8 @@ def search():
         error = query_error_message(e)
     except IndexerError as e:
         error = _("The search index is not available: %(reason)s", reason=str(e))
+    if result is not None and result.requested_page:
+        args = replace(args, page=result.page)   # past the last page: the last one shown
     context = dict(args=args, result=result, error=error, events=events, examples=EXAMPLES)
     if result is not None:
         context.update(
