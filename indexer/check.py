@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from indexer.errors import IndexUnavailable
 from indexer.index import expected_keys, indexed_keys
 from repo.files import sha256_of
+from repo.lock import lock_state
 
 
 @dataclass
@@ -38,7 +39,19 @@ def check(repo, index_store, verify_hashes=True):
         if not repo.pdfs.exists(version["sha256"]):
             report.problems.append(f"{version['doc_id']}: an earlier version's PDF is missing")
     _check_index(repo, index_store, report)
+    _check_lock(repo, report)
     return report
+
+
+def _check_lock(repo, report):
+    state = lock_state(repo.lock_path)
+    if state.held and not state.holder_alive:
+        report.problems.append(
+            f"the write lock is held, but the writer that took it (pid {state.pid or '?'}) is "
+            f"no longer running: processes it started still hold it; find them with "
+            f"`fuser {repo.lock_path}` and stop them")
+    elif state.held:
+        report.notes.append(f"a writer (pid {state.pid}) is at work; the figures may change")
 
 
 def _check_document(repo, doc, verify_hashes, report):

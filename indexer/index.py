@@ -19,6 +19,7 @@ from indexer.errors import IndexUnavailable
 from indexer.schema import SCHEMA_VERSION, build_schema, document_entries, index_key
 from repo.faults import crash_point
 from repo.files import atomic_write
+from repo.lifetime import children_die_with_parent
 from repo.works import group_works
 
 WRITER_MB = 256
@@ -214,6 +215,8 @@ class _PairWriter:
     segments unmerged (multisegment)."""
 
     def __init__(self, pair, procs=1):
+        if procs > 1:
+            children_die_with_parent()    # Whoosh forks them, holding the write lock too
         parallel = dict(procs=procs, multisegment=True) if procs > 1 else {}
         self.pages = pair.pages.writer(limitmb=WRITER_MB, **parallel)
         self.docs = pair.docs.writer(limitmb=WRITER_MB)

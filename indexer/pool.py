@@ -4,15 +4,18 @@ A pathological PDF can make pypdf loop or balloon; in a worker process we can st
 (kill the worker, start a fresh one) without losing the rest of the batch.
 """
 import multiprocessing as mp
+import os
 import resource
 import time
 from multiprocessing.connection import wait
 
 from indexer.errors import PdfRefused
 from indexer.extract import analyse_pdf
+from repo.lifetime import die_with_parent
 
 
-def _serve(conn, memory_mb, max_pages):
+def _serve(conn, memory_mb, max_pages, parent_pid=None):
+    die_with_parent(parent_pid)          # never outlive the writer holding the lock
     if memory_mb:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -34,7 +37,8 @@ def _serve(conn, memory_mb, max_pages):
 class _Worker:
     def __init__(self, ctx, memory_mb, max_pages):
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_serve, args=(child, memory_mb, max_pages),
+        self.process = ctx.Process(target=_serve,
+                                   args=(child, memory_mb, max_pages, os.getpid()),
                                    daemon=True)
         self.process.start()
         child.close()

@@ -3,6 +3,7 @@ import fcntl
 import os
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from repo.errors import LockHeld
 
@@ -45,3 +46,41 @@ def _holder(path):
     except OSError:
         return ""
     return f" (pid {pid})" if pid else ""
+
+
+@dataclass
+class LockState:
+    """Whether the write lock is held now, by which recorded writer, and whether that
+    writer is still running (a lock held with no live writer means its orphans hold it)."""
+
+    held: bool
+    pid: int = 0
+    holder_alive: bool = False
+
+
+def lock_state(path):
+    """The write lock's state, without waiting and without taking it for long."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return LockState(False)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raw = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+            pid = int(raw) if raw.isdigit() else 0
+            return LockState(True, pid, pid > 0 and _running(pid))
+        return LockState(False)
+    finally:
+        os.close(fd)
+
+
+def _running(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

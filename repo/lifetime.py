@@ -1,0 +1,47 @@
+"""Child processes die with their parent.
+
+A writer's helpers (Whoosh's indexing processes during a rebuild, the extraction
+workers) share the write lock's open file when they are forked. If the writer is killed
+(`kill -9`, the OOM killer) they lived on, holding the lock and blocking every write until
+someone found them. Linux's PR_SET_PDEATHSIG has the kernel kill them with it instead.
+"""
+import ctypes
+import os
+import signal
+import sys
+
+_PR_SET_PDEATHSIG = 1
+_installed = False
+_forking_pid = None
+
+
+def die_with_parent(parent_pid=None):
+    """Ask the kernel to SIGKILL this process when its parent dies; exit at once if the
+    parent (`parent_pid`) is already gone, as it may die before the request. No-op where
+    the kernel has no such request (not Linux)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if parent_pid is not None and os.getppid() != parent_pid:
+        os._exit(1)
+
+
+def _before_fork():
+    global _forking_pid
+    _forking_pid = os.getpid()
+
+
+def _after_fork_in_child():
+    die_with_parent(_forking_pid)
+
+
+def children_die_with_parent():
+    """From now on, every process this one forks (multiprocessing's fork start method, as
+    Whoosh's parallel writer uses) dies with it. Idempotent."""
+    global _installed
+    if not _installed:
+        _installed = True
+        os.register_at_fork(before=_before_fork, after_in_child=_after_fork_in_child)
