@@ -165,6 +165,17 @@ class Catalog:
                           tuple(row.values()))
         return doc
 
+    def ids_ever_used(self, prefix):
+        """Document ids beginning with `prefix` that a document, a file history entry or
+        the audit trail (every add and delete is in it, for ever) names."""
+        like = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        sql = ("SELECT id FROM documents WHERE id LIKE ?1 ESCAPE '\\' "
+               "UNION SELECT doc_id FROM versions WHERE doc_id LIKE ?1 ESCAPE '\\'")
+        tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master")}
+        if "audit" in tables:
+            sql += " UNION SELECT target FROM audit WHERE target LIKE ?1 ESCAPE '\\'"
+        return {r[0] for r in self.conn.execute(sql, (like,))}
+
     def delete_document(self, doc_id):
         """Remove a document's row."""
         self.next_revision()

@@ -243,9 +243,12 @@ class Repository:
         self.texts.put(doc.sha256, text_payload)
 
     def new_document_id(self, event_id, doc_type):
-        """A readable, unused id such as `2019-hanoi-coal-presentation-3`."""
-        taken = {d.id for d in self.catalog.list_documents(event_id)}
+        """A readable id such as `2019-hanoi-coal-presentation-3`, never given before: not
+        a catalogued document's, a deleted one's (in the trash or not), nor one that file
+        history or the audit trail names. A new upload must not inherit a deleted
+        document's history, links or restore."""
         stem = f"{event_id}-{doc_type.replace('_', '-')}"
+        taken = self.catalog.ids_ever_used(f"{stem}-") | set(self.trash.ids())
         n = 1
         while f"{stem}-{n}" in taken:
             n += 1

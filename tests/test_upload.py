@@ -378,3 +378,38 @@ def test_symbol_from_the_form_the_api_and_the_correction_page(staff, app, sample
         "file": (io.BytesIO((samples / "encrypted.pdf").read_bytes()), "e.pdf"),
         "event": "2019-osaka-waste", "type": "other", "symbol": "//"})
     assert r.status_code == 400 and "symbol" in r.get_json()["error"]
+
+
+def test_a_deleted_documents_id_and_history_are_never_given_to_another(app, data, staff,
+                                                                         tmp_path):
+    from tests.conftest import make_pdf, run_cli
+    repo = Repository(Settings.from_env(environ={}, data_dir=data))
+    repo.accounts.add("root", PASSWORD, "admin")
+    first = make_pdf(tmp_path / "v1.pdf", ["An old confidential draft about quarantinium."])
+    second = make_pdf(tmp_path / "v2.pdf", ["The published text about quarantinium."])
+    _upload(staff, [("v1.pdf", first.read_bytes())], title="Report")
+    doc = "2019-osaka-waste-report-1"
+    edit = f"/staff/documents/{doc}/edit"
+    staff.post(f"/staff/documents/{doc}/replace", content_type="multipart/form-data",
+               data={"csrf_token": _token(staff, edit),
+                     "file": (io.BytesIO(second.read_bytes()), "v2.pdf")})
+    anon = app.test_client()
+    old = re.search(r'href="(/documents/[^"]+/versions/[0-9a-f]+/file)"',
+                    text(anon.get(f"/documents/{doc}"))).group(1)
+    admin = app.test_client()
+    admin.post("/staff/sign-in", data={"name": "root", "password": PASSWORD,
+                                       "csrf_token": _token(admin, "/staff/sign-in")})
+    assert admin.post(f"/staff/documents/{doc}/delete",
+                      data={"csrf_token": _token(admin, edit)}).status_code == 302
+    # A new upload to the same event and type gets a new id, not the deleted one's.
+    third = make_pdf(tmp_path / "v3.pdf", ["A different report altogether."])
+    _upload(staff, [("v3.pdf", third.read_bytes())], title="Another report")
+    assert Repository(Settings.from_env(environ={}, data_dir=data)).catalog.find_by_id(
+        "2019-osaka-waste-report-2") is not None
+    assert anon.get(f"/documents/{doc}").status_code == 404
+    assert anon.get(old).status_code == 404            # the old file is not public
+    # And the deleted document can still come back, with its history.
+    out = run_cli("--data", str(data), "restore", doc).stdout
+    assert out.startswith(f"{doc}\trestored")
+    assert anon.get(old).data == first.read_bytes()
+    assert run_cli("--data", str(data), "check").returncode == 0
