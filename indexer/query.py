@@ -21,13 +21,18 @@ for the documented fields (required), `prefix*` (at least 3 letters), `word^2` (
 Lower-case and/or/not are words. Punctuation is never a reason to refuse a query; only a
 query over the length limit and wildcards that would scan the whole vocabulary are.
 """
+import contextvars
+import heapq
 import math
 import re
+import time
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass, field as dc_field
 
 from whoosh import query as wq
 from whoosh.matching import ListMatcher, NullMatcher
+from whoosh.searching import TimeLimit
 
 from indexer.analysis import STEMMED_LANGUAGES, fold, language_analyzer, neutral_analyzer
 from indexer.errors import QueryError
@@ -35,6 +40,8 @@ from indexer.schema import FACETS, TEXT_FIELDS
 
 MAX_QUERY_CHARS = 1000
 MIN_PREFIX = 3
+PREFIX_WORDS = 50            # a prefix stands for at most this many words: the commonest
+PREFIX_SCAN = 20_000         # words of a prefix looked at to find them
 USER_FIELDS = ("title", "symbol") + FACETS
 OPERATORS = {"AND", "OR", "NOT"}
 
@@ -471,6 +478,75 @@ def _or(qs):
     return qs[0] if len(qs) == 1 else wq.Or(qs)
 
 
+# -- what a search may spend ------------------------------------------------------------
+_DEADLINE = contextvars.ContextVar("search_deadline", default=None)
+
+
+@contextmanager
+def deadline(seconds):
+    """Within the block, queries built here stop working (Whoosh's TimeLimit) `seconds`
+    from now, wherever they are: counting a best match's words included."""
+    token = _DEADLINE.set(time.monotonic() + seconds)
+    try:
+        yield
+    finally:
+        _DEADLINE.reset(token)
+
+
+def current_deadline():
+    """The monotonic time the current search must end by, or None outside a search."""
+    return _DEADLINE.get()
+
+
+def past_deadline():
+    """Whether the current search's time is up."""
+    end = _DEADLINE.get()
+    return end is not None and time.monotonic() > end
+
+
+@dataclass
+class NarrowedPrefix:
+    """A prefix that stood for more words than a search takes: only the commonest were
+    searched."""
+
+    prefix: str
+    searched: int                # words searched
+    words: int                   # words beginning so (at least, when `more` is set)
+    more: bool = False           # there were more than PREFIX_SCAN; not all counted
+
+
+def bound_prefixes(q, reader, limit=PREFIX_WORDS):
+    """(the query with each `prefix*` replaced by its `limit` commonest words in the
+    index, [NarrowedPrefix] of those that had more). Whoosh would otherwise search every
+    word of the vocabulary beginning so: `con*` took 26 s on a large index."""
+    narrowed = {}
+
+    def bounded(node):
+        if isinstance(node, wq.Prefix):
+            words, total, more = _commonest(reader, node.fieldname, node.text, limit)
+            if total > len(words):
+                narrowed[node.text] = NarrowedPrefix(node.text, len(words), total, more)
+            if not words:
+                return wq.NullQuery
+            return _or([wq.Term(node.fieldname, w, boost=node.boost) for w in words])
+        return node if node.is_leaf() else node.apply(bounded)
+
+    return bounded(q), sorted(narrowed.values(), key=lambda n: n.prefix)
+
+
+def _commonest(reader, fieldname, prefix, limit):
+    if fieldname not in reader.schema:
+        return [], 0, False
+    found, total = [], 0
+    for text, info in reader.iter_prefix(fieldname, prefix):
+        total += 1
+        if total > PREFIX_SCAN or (total % 1024 == 0 and past_deadline()):
+            return [w for _, w in heapq.nlargest(limit, found)], total - 1, True
+        found.append((info.doc_frequency(), text if isinstance(text, str) else
+                      text.decode("utf-8")))
+    return [w for _, w in heapq.nlargest(limit, found)], total, False
+
+
 # -- best match -------------------------------------------------------------------------
 class BestMatch(wq.CompoundQuery):
     """Documents matching subqueries worth at least `minimum` words (each subquery
@@ -519,11 +595,15 @@ class BestMatch(wq.CompoundQuery):
         if not subs:
             return NullMatcher()
         words, clauses, scores = {}, {}, {}
+        n = 0
         for q, weight in zip(subs, self.weights):
             # One pass over each word's matches, counting and scoring them: cheaper than
             # counting first and then scoring the union of the words.
             m = q.matcher(searcher, context)
             while m.is_active():
+                n += 1
+                if n % 2048 == 0 and past_deadline():
+                    raise TimeLimit
                 docnum = m.id()
                 words[docnum] = words.get(docnum, 0) + weight
                 clauses[docnum] = clauses.get(docnum, 0) + 1

@@ -20,7 +20,8 @@ from whoosh.searching import TimeLimit
 from indexer.analysis import fold
 from indexer.errors import QueryError
 from indexer.index import retrying
-from indexer.query import MAX_QUERY_CHARS, any_part, check_length, parse_query, query_words
+from indexer.query import (MAX_QUERY_CHARS, any_part, bound_prefixes, current_deadline,
+                           deadline, parse_query, query_words)
 from indexer.scoring import weighting
 from indexer.thesaurus import expand as expand_query
 from indexer.schema import FACETS
@@ -104,6 +105,8 @@ class SearchResult:
     #                              (`page` is then the last page)
     expanded: list = field(default_factory=list)   # terms also searched (other languages)
     expand: bool = True
+    narrowed: list = field(default_factory=list)   # [{prefix, searched, words, more}]:
+    #                              prefixes searched by their commonest words only
 
     def to_dict(self):
         """The JSON-ready form (the CLI's --json and the web API)."""
@@ -181,8 +184,16 @@ class SearchService:
         best match."""
         filters = _clean_filters(filters)
         _check_paging(sort, page, page_size)
+        # One time limit for the whole search: expansion, matching, facets, pages and
+        # snippets, and the suggestion.
+        with deadline(self.time_limit):
+            return self._search(query, filters, sort, page, page_size, include_unpublished,
+                                expand, prefer_languages)
+
+    def _search(self, query, filters, sort, page, page_size, include_unpublished, expand,
+                prefer_languages):
         searcher, pages = self._current()
-        q, added = self._parse(query, searcher.schema, expand)
+        q, added, narrowed = self._parse(query, searcher, expand)
         prefer = list(filters.get("language", [])) + [p for p in prefer_languages if p]
         run = _Run(searcher, pages, q, filters, self.time_limit, self._facet_values,
                    public_only=not include_unpublished, prefer=prefer, cache=self.cache,
@@ -201,18 +212,20 @@ class SearchService:
         return SearchResult(query=query, total=total, page=page, page_size=page_size,
                             sort=sort, hits=hits, facets=facets, filters=filters,
                             suggestion=suggestion, partial=run.partial, expanded=added,
-                            expand=expand, requested_page=asked if asked != page else None)
+                            expand=expand, requested_page=asked if asked != page else None,
+                            narrowed=[asdict(n) for n in narrowed])
 
     def locate(self, query, doc_id, expand=True, best=3):
         """Where one document matches a query (a Located): its pages best first and a
         snippet from each of the `best` best ones. With `expand`, as the search did: the
         thesaurus's other-language terms count too."""
         searcher, pages = self._current()
-        q = self._parse(query, searcher.schema, expand)[0]
-        run = _Run(searcher, pages, q, {}, self.time_limit)
-        ranked = run.page_matches([doc_id]).get(doc_id, [])
-        shown = [PageMatch(n, round(score, 4), run.page_snippet(docnum))
-                 for score, n, docnum in ranked[:best]]
+        with deadline(self.time_limit):
+            q = self._parse(query, searcher, expand)[0]
+            run = _Run(searcher, pages, q, {}, self.time_limit)
+            ranked = run.page_matches([doc_id]).get(doc_id, [])
+            shown = [PageMatch(n, round(score, 4), run.page_snippet(docnum))
+                     for score, n, docnum in ranked[:best]]
         return Located(pages=[n for _, n, _ in ranked], best=shown)
 
     def similar(self, doc_id, limit=5, include_unpublished=False):
@@ -238,14 +251,17 @@ class SearchService:
         return out[:limit]
 
     @staticmethod
-    def _parse(query, schema, expand):
-        """(parsed query, terms the thesaurus added)."""
-        q = parse_query(query, schema)        # the user's own text: checked as typed
-        if not (expand and query.strip()):
-            return q, []
-        expanded_text, added = expand_query(query)
-        return parse_query(expanded_text, schema, limit=16 * MAX_QUERY_CHARS,
-                           text_fields=True), added
+    def _parse(query, searcher, expand):
+        """(parsed query, terms the thesaurus added, [NarrowedPrefix]), each prefix
+        standing for its commonest words in this index."""
+        q = parse_query(query, searcher.schema)      # the user's own text: checked as typed
+        added = []
+        if expand and query.strip():
+            expanded_text, added = expand_query(query)
+            q = parse_query(expanded_text, searcher.schema, limit=16 * MAX_QUERY_CHARS,
+                            text_fields=True)
+        q, narrowed = bound_prefixes(q, searcher.reader())
+        return q, added, narrowed
 
     def _current(self):
         """(docs searcher, pages searcher), reopened after a rebuild, refreshed after a sync."""
@@ -292,7 +308,7 @@ class SearchService:
         if changed == query:
             return None
         try:
-            q = parse_query(changed, searcher.schema)
+            q = bound_prefixes(parse_query(changed, searcher.schema), searcher.reader())[0]
         except QueryError:
             return None
         # Checked against what the asker may see: a suggestion never reveals a draft's words.
@@ -347,8 +363,8 @@ class _Run:
         # The filter goes into the query itself (And), not into a filtering collector:
         # the matcher then leaps over what the filter excludes instead of scoring it.
         searcher = searcher or self.s
-        collector = DeadlineCollector(searcher.collector(**kwargs), None,
-                                      time.monotonic() + self.time_limit)
+        end = current_deadline() or time.monotonic() + self.time_limit
+        collector = DeadlineCollector(searcher.collector(**kwargs), None, end)
         scoped = _scope(q or self.q, filter_q)
         try:
             searcher.search_with_collector(scoped, collector)

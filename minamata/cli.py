@@ -430,6 +430,9 @@ def _print_result(result):
         shown = ", ".join(f"{'*' if v.selected else ''}{v.value} ({v.count})" for v in values[:8])
         if shown:
             print(f"{name:9} {shown}")
+    for n in result.narrowed:
+        print(f'"{n["prefix"]}*" begins {n["words"]:,}{"+" if n["more"] else ""} words: only '
+              f'the {n["searched"]} most common were searched')
     if result.partial:
         print("(the search took too long and was cut short; results may be incomplete)")
 

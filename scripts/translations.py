@@ -49,6 +49,9 @@ T = {  # English: (French, Spanish)
     "the exact phrase; a word that must be there; a word that must not": (
         "l'expression exacte ; un mot qui doit y être ; un mot qui ne doit pas y être",
         "la frase exacta; una palabra que debe estar; una palabra que no debe estar"),
+    "“%(prefix)s*” begins %(words)s words: only the %(searched)s most common were searched. Type more letters to find the others.": (
+        "« %(prefix)s* » commence %(words)s mots : seuls les %(searched)s plus courants ont été cherchés. Tapez plus de lettres pour trouver les autres.",
+        "«%(prefix)s*» inicia %(words)s palabras: solo se buscaron las %(searched)s más comunes. Escriba más letras para encontrar las demás."),
     "Open at page %(n)s": ("Ouvrir à la page %(n)s", "Abrir en la página %(n)s"),
     "also on pages": ("aussi aux pages", "también en las páginas"),
     "best match first": ("les plus pertinentes d'abord", "las más pertinentes primero"),

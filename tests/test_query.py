@@ -177,3 +177,32 @@ def test_any_text_is_searched_or_refused_with_a_reason(searcher, text):
         found(searcher, text)
     except QueryError as e:
         assert e.code in ("too_long", "wildcard", "short_prefix"), (text, e)
+
+
+def test_a_prefix_stands_for_its_commonest_words_only():
+    from indexer.query import NarrowedPrefix, bound_prefixes
+    ix = RamStorage().create_index(SCHEMA)
+    w = ix.writer()
+    # Word k of 100 (conk000 ... conk099) is in k + 1 documents.
+    for d in range(100):
+        words = " ".join(f"conk{k:03d}" for k in range(d, 100))
+        w.add_document(kind="doc", doc_id=f"d{d}", text_any=words, status="published")
+    w.commit()
+    with ix.searcher() as s:
+        q, narrowed = bound_prefixes(parse_query("conk*", SCHEMA), s.reader(), limit=50)
+        terms, prefixes = query_words(q)
+        assert not prefixes
+        assert {t for f, t in terms if f == "text_any"} == {f"conk{k:03d}" for k in range(50, 100)}
+        assert narrowed == [NarrowedPrefix("conk", 50, 100, False)]
+        q, narrowed = bound_prefixes(parse_query("conk09*", SCHEMA), s.reader(), limit=50)
+        assert narrowed == [] and len(s.search(q, limit=None)) == 100
+
+
+def test_the_time_limit_stops_a_best_match_while_it_counts(searcher):
+    from whoosh.searching import TimeLimit
+    from indexer.query import deadline
+    q = parse_query("coal lignite power mercury emissions", searcher.schema)
+    with deadline(-1):
+        with pytest.raises(TimeLimit):
+            # Enough postings to reach a check: the same words many times over.
+            searcher.search(BestMatch(q.subqueries * 600, 2), limit=None)

@@ -193,3 +193,15 @@ def test_page_past_the_last_shows_the_last(corpus):
 def test_did_you_mean_prefers_the_interface_language(corpus):
     assert corpus.search("mercurx", prefer_languages=["fr"]).suggestion == "mercure"
     assert corpus.search("mercurx", prefer_languages=["en"]).suggestion == "mercury"
+
+
+def test_the_time_limit_covers_the_whole_search(corpus_dir):
+    from indexer.ingest import Indexer
+    from indexer.search import SearchService
+    settings = Settings.from_env(environ={}, data_dir=corpus_dir)
+    service = SearchService(Indexer(settings).index, time_limit=0.0)
+    try:
+        result = service.search("mercury emissions from coal combustion in China emiss*")
+        assert result.partial and result.total == 0
+    finally:
+        service.close()
