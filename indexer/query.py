@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field as dc_field
 
 from whoosh import query as wq
-from whoosh.matching import ListMatcher, NullMatcher
+from whoosh.matching import FilterMatcher, ListMatcher, NullMatcher
 from whoosh.searching import TimeLimit
 
 from indexer.analysis import STEMMED_LANGUAGES, fold, language_analyzer, neutral_analyzer
@@ -101,11 +101,15 @@ class _Token:
     boost: float = 1.0
 
 
-_SCAN = re.compile(r"""
+BOOST = r"\^(?:\d+(?:\.\d*)?|\.\d+)"
+MAX_DEPTH = 16               # parentheses deeper than this are punctuation
+_SCAN = re.compile(rf"""
     (?P<space>\s+)
-  | (?P<phrase>(?P<psign>[+-]?)(?:(?P<pfield>[\w.-]+):)?"(?P<ptext>[^"]*)(?:"|$)(?P<pboost>\^[\d.]+)?)
+  | (?P<phrase>(?P<psign>[+-]?)(?:(?P<pfield>[\w.-]+):)?"(?P<ptext>[^"]*)"(?P<pboost>{BOOST})?)
+  | (?P<quote>")
+  | (?P<symbol>[+-]?(?:symbol:)?[A-Z][A-Za-z0-9]*\([A-Za-z0-9]+\)[/.-][^\s()"]*)
   | (?P<open>(?P<gsign>[+-]?)(?:(?P<gfield>[\w.-]+):)?\()
-  | (?P<close>\)(?P<cboost>\^[\d.]+)?)
+  | (?P<close>\)(?P<cboost>{BOOST})?)
   | (?P<word>[^\s()"]+)
 """, re.VERBOSE)
 
@@ -115,7 +119,8 @@ def _boost(raw):
         value = float(raw[1:]) if raw else 1.0
     except ValueError:
         return 1.0
-    return min(max(value, 0.0), 100.0)
+    # Not 0: Whoosh drops documents scored 0, so `coal^0` would find fewer than `coal`.
+    return min(max(value, 0.01), 100.0)
 
 
 def _tokenize(text, fields):
@@ -128,6 +133,11 @@ def _tokenize(text, fields):
                 field = None
             out.append(_Token("phrase", m.group("ptext"), field, m.group("psign"),
                               _boost(m.group("pboost"))))
+        elif m.group("quote"):
+            continue                 # an unclosed quote: its words are searched as words
+        elif m.group("symbol"):
+            # `UNEP(DTIE)/Hg/INC.5/7`: a symbol with a part in parentheses, not a group.
+            out.append(_word_token(m.group("symbol"), fields))
         elif m.group("open"):
             field = m.group("gfield")
             if field and field not in fields:
@@ -141,7 +151,7 @@ def _tokenize(text, fields):
     return out
 
 
-_BOOSTED = re.compile(r"^(.*\w\*?)\^(\d+(?:\.\d+)?)$")
+_BOOSTED = re.compile(rf"^(.*\w\*?)({BOOST})$")
 
 
 def _word_token(raw, fields):
@@ -153,7 +163,7 @@ def _word_token(raw, fields):
     boost = 1.0
     m = _BOOSTED.match(raw)
     if m:
-        raw, boost = m.group(1), _boost("^" + m.group(2))
+        raw, boost = m.group(1), _boost(m.group(2))
     field = None
     name, colon, value = raw.partition(":")
     if colon and name in fields and value:
@@ -176,6 +186,7 @@ class _Parser:
         self.tokens = tokens
         self.i = 0
         self.closing = None          # the close token that ended the innermost group
+        self.flat = 0                # open groups past MAX_DEPTH, read as punctuation
 
     def clauses(self, depth=0):
         """The clauses up to the matching close (or the end)."""
@@ -184,9 +195,11 @@ class _Parser:
             tok = self.tokens[self.i]
             self.i += 1
             if tok.kind == "close":
-                if depth:
+                if depth and not self.flat:
                     self.closing = tok
                     return out
+                if self.flat > 0:
+                    self.flat -= 1                   # closes a group read as punctuation
                 continue                             # an unmatched ) is punctuation
             if tok.kind == "op":
                 if tok.text == "NOT":
@@ -194,14 +207,19 @@ class _Parser:
                 elif out:
                     pending = tok.text
                 continue
+            if tok.kind == "open" and depth >= MAX_DEPTH or tok.kind == "open" and self.flat:
+                self.flat += 1          # too deep to be meant: its words join this group
+                continue
             if tok.kind == "open":
                 inner = self.clauses(depth + 1)
                 closing, self.closing = self.closing, None
                 node = ("group", inner, tok, closing.boost if closing else 1.0)
             else:
                 node = tok
+            # Typed phrases and field filters are required, as in the engines delegates
+            # know; `+` makes anything required.
             occur = "not" if negate or tok.sign == "-" else \
-                "must" if tok.sign == "+" or tok.field else "should"
+                "must" if tok.sign == "+" or tok.field or tok.kind == "phrase" else "should"
             if pending == "OR" and out and out[-1].occur != "not" and occur != "not":
                 last = out[-1]
                 alternatives = last.node[1] if isinstance(last.node, tuple) and \
@@ -262,6 +280,7 @@ class _Builder:
     def top(self, clauses):
         """The whole query: musts, a best match of the shoulds, minus the excluded."""
         must, should, excluded, weights = [], [], [], []
+        must_words = 0
         clauses = _bind_letters(clauses)
         for clause in clauses:
             q = self.node(clause.node, plain=clause.occur == "should")
@@ -270,6 +289,8 @@ class _Builder:
             {"must": must, "should": should, "not": excluded}[clause.occur].append(q)
             if clause.occur == "should":
                 weights.append(max(1, _content_words(clause.node)))
+            elif clause.occur == "must":
+                must_words += _content_words(clause.node)
         if not must and not should:
             # Only stop words (or nothing but exclusions): the stop words are searched.
             for clause in clauses:
@@ -278,25 +299,30 @@ class _Builder:
                     if q is not None:
                         should.append(q)
                         weights.append(1)
+        should, weights, repeats = _merge_repeats(should, weights)
         positive = list(must)
         if should:
-            # Counted in words typed: a thesaurus concept that stands for three of the
-            # query's words counts as three when a document has it.
-            k = required_words(sum(weights))
-            if len(should) == 1:
-                positive.append(should[0])
-            elif k >= sum(weights):
+            # Counted in words typed, required ones included: a thesaurus concept that
+            # stands for three of the query's words counts as three when a document has
+            # it, and `+mercury coal china` asks for mercury and one of the others.
+            k = max(0, required_words(sum(weights) + must_words) - must_words)
+            if k >= sum(weights):
                 # Every word required: an intersection, which leaps over the documents
                 # missing a word instead of counting them (and all match: no scaling).
                 positive.extend(should)
+            elif k == 0:
+                return self._without(wq.AndMaybe(_and(positive), _or(should)), excluded)
             else:
-                positive.append(BestMatch(should, k, self.r.coordination, weights=weights))
-        if not positive:
+                positive.append(BestMatch(should, k, self.r.coordination, weights=weights,
+                                          repeats=repeats))
+        return self._without(_and(positive) if positive else None, excluded)
+
+    @staticmethod
+    def _without(base, excluded):
+        if base is None:
             base = wq.Every() if excluded else wq.NullQuery
-        else:
-            base = _and(positive)
         if excluded and base is not wq.NullQuery:
-            return wq.AndNot(base, _or(excluded))
+            return Without(base, _or(excluded))
         return base
 
     def node(self, node, plain=False, keep_stops=False, field=None):
@@ -320,7 +346,7 @@ class _Builder:
             neg = [q for occur, q in parts if occur == "not"]
             q = _and(pos) if pos else wq.Every()
             if neg:
-                q = wq.AndNot(q, _or(neg))
+                q = Without(q, _or(neg))
             return q.with_boost(boost) if boost != 1.0 else q
         tok = node
         fieldname = tok.field or field
@@ -344,14 +370,12 @@ class _Builder:
         if not parts:
             return None                              # punctuation only
         if len(parts) == 1:
-            if is_stop_word(parts[0]) and not keep_stops:
+            if is_stop_word(parts[0]) and not keep_stops and not _acronym(raw):
                 return None
             return self.fields_of(raw, parts[0])
         exact = self._exact(parts)
         if _is_symbol(raw, parts):
-            # The symbol field holds the whole symbol; a sentence's full stop is not part
-            # of it.
-            return _or([exact, wq.Term("symbol", fold(raw.rstrip(".,;:!?")), boost=4.0)])
+            return _or([exact, self._symbol(raw)])
         content = [p for p in parts if not is_stop_word(p)]
         if not content:
             return exact
@@ -371,6 +395,11 @@ class _Builder:
                 seen.add(stems[0])
         return wq.Or(subs)
 
+    @staticmethod
+    def _symbol(raw):
+        # The symbol field holds the whole symbol; a sentence's full stop is not part of it.
+        return wq.Term("symbol", fold(raw.strip().rstrip(".,;:!?")), boost=4.0)
+
     def _exact(self, parts):
         return _or([wq.Phrase("text_any", parts, boost=self.r.exact),
                     wq.Phrase("title", parts, boost=self.r.title)])
@@ -388,11 +417,15 @@ class _Builder:
         if len(parts) == 1:
             return _or([wq.Term("text_any", parts[0], boost=self.r.exact),
                         wq.Term("title", parts[0], boost=self.r.title)])
+        if _is_symbol(text.strip(), parts):        # "UNEP/MC/COP.3/2", quoted
+            return _or([self._exact(parts), self._symbol(text)])
         return self._exact(parts)
 
     def fielded(self, value, fieldname):
         """`field:value`: a facet value, a symbol, or words in one text field."""
         if fieldname == "symbol":
+            if value.endswith("*") and len(value.strip("*")) >= MIN_PREFIX:
+                return wq.Prefix("symbol", fold(value.rstrip("*")))   # UNEP/MC/COP.4/*
             return wq.Term("symbol", fold(value.strip()))
         if fieldname in FACETS:
             return wq.Term(fieldname, value.strip().lower())
@@ -416,13 +449,30 @@ class _Builder:
         if not parts:
             return None
         if len(parts) > 1:
-            raise QueryError(f"'{raw}': a prefix search takes one word (e.g. emiss*)",
-                             "wildcard", n=MIN_PREFIX)
+            raise QueryError(f"'{raw}': a * can end one word only; for a document symbol "
+                             "use symbol:UNEP/MC/COP.4/* (e.g. emiss*)", "prefix_one_word",
+                             prefix=stem)
         if len(parts[0]) < MIN_PREFIX:
             raise QueryError(f"'{raw}': a prefix search needs at least {MIN_PREFIX} "
                              "letters before the *", "short_prefix", prefix=parts[0],
                              n=MIN_PREFIX)
         return _or([wq.Prefix(f, parts[0]) for f in fields])
+
+
+def _merge_repeats(should, weights):
+    """(queries, weights, repeats): a word typed twice counts once towards the words a
+    document must have (else `mercury ... mercury` would be two words every mercury
+    document has), and twice in the score and its coordination."""
+    merged = {}
+    for q, weight in zip(should, weights):
+        key = repr(q)
+        if key in merged:
+            merged[key][1] += 1
+        else:
+            merged[key] = [q, 1, weight]
+    values = list(merged.values())
+    return ([q if n == 1 else q.with_boost(q.boost * n) for q, n, _ in values],
+            [w for _, _, w in values], [n for _, n, _ in values])
 
 
 def _bind_letters(clauses):
@@ -441,6 +491,12 @@ def _bind_letters(clauses):
     return out
 
 
+def _acronym(raw):
+    """`EU`, `UN`, `WHO`: capitals name something, even when the word in lower case is a
+    stop word (`eu`, `un`, `who`)."""
+    return len(raw) >= 2 and raw.isalpha() and raw.isupper()
+
+
 def _plain(node):
     return isinstance(node, _Token) and node.kind == "word" and not node.field and \
         not node.sign and len(_parts(node.text)) == 1
@@ -454,11 +510,12 @@ def _content_words(node):
     if isinstance(node, tuple) and node[0] == "group":
         return sum(_content_words(c.node) for c in node[1] if c.occur != "not")
     if node.field:
-        return 0 if node.field in TEXT_FIELDS else 1
+        # A filter (`type:report`) is not one of the words; `title:`, `symbol:` are.
+        return 1 if node.field in ("title", "symbol") else 0
     parts = _parts(node.text)
     if node.kind == "word":
         # One typed word, even `coal-fired` or a symbol.
-        return 1 if any(not is_stop_word(p) for p in parts) else 0
+        return 1 if _acronym(node.text) or any(not is_stop_word(p) for p in parts) else 0
     return sum(1 for p in parts if not is_stop_word(p))
 
 
@@ -471,11 +528,47 @@ def _refuse_wildcards(raw):
 
 
 def _and(qs):
-    return qs[0] if len(qs) == 1 else wq.And(qs)
+    # Flat: a conjunction inside a conjunction costs Whoosh a re-estimate at every level
+    # (nested groups made a search quadratic in their depth).
+    flat = []
+    for q in qs:
+        flat.extend(q.subqueries if type(q) is wq.And and q.boost == 1.0 else [q])
+    return flat[0] if len(flat) == 1 else wq.And(flat)
 
 
 def _or(qs):
-    return qs[0] if len(qs) == 1 else wq.Or(qs)
+    flat = []
+    for q in qs:
+        flat.extend(q.subqueries if type(q) is wq.Or and q.boost == 1.0 else [q])
+    return flat[0] if len(flat) == 1 else wq.Or(flat)
+
+
+class Without(wq.CompoundQuery):
+    """The documents of `base` that `excluded` does not match. Whoosh's AndNot can let the
+    first match of a segment through when both start on the same document."""
+
+    JOINT = " ANDNOT "
+
+    def __init__(self, base, excluded, boost=1.0):
+        super().__init__([base, excluded], boost=boost)
+
+    def apply(self, fn):
+        return Without(fn(self.subqueries[0]), fn(self.subqueries[1]), self.boost)
+
+    def normalize(self):
+        base, excluded = (q.normalize() for q in self.subqueries)
+        if base is wq.NullQuery:
+            return wq.NullQuery
+        return base if excluded is wq.NullQuery else Without(base, excluded, self.boost)
+
+    def estimate_min_size(self, ixreader):
+        return 0
+
+    def matcher(self, searcher, context=None):
+        base, excluded = self.subqueries
+        out = set(excluded.matcher(searcher, context).all_ids())
+        m = base.matcher(searcher, context)
+        return FilterMatcher(m, out, exclude=True, boost=self.boost) if out else m
 
 
 # -- what a search may spend ------------------------------------------------------------
@@ -551,23 +644,27 @@ def _commonest(reader, fieldname, prefix, limit):
 class BestMatch(wq.CompoundQuery):
     """Documents matching subqueries worth at least `minimum` words (each subquery
     weighs `weights[i]` words, 1 by default), scored by the sum of the matching ones times
-    (subqueries matched / all) ** `coordination`. Whoosh has no such query (its Or's
-    `minmatch` is "not yet implemented")."""
+    (subqueries matched / all) ** `coordination`, a subquery typed `repeats[i]` times
+    counting so many times there. Whoosh has no such query (its Or's `minmatch` is "not
+    yet implemented")."""
 
     JOINT = " ~ "
 
-    def __init__(self, subqueries, minimum=1, coordination=1.0, boost=1.0, weights=None):
+    def __init__(self, subqueries, minimum=1, coordination=1.0, boost=1.0, weights=None,
+                 repeats=None):
         super().__init__(subqueries, boost=boost)
         self.minimum = minimum
         self.coordination = coordination
         self.weights = tuple(weights) if weights else (1,) * len(subqueries)
+        self.repeats = tuple(repeats) if repeats else (1,) * len(subqueries)
 
     def __repr__(self):
         return (f"BestMatch({self.subqueries!r}, {self.minimum}, {self.coordination}, "
-                f"weights={self.weights}{', boost=%s' % self.boost if self.boost != 1 else ''})")
+                f"weights={self.weights}, repeats={self.repeats}"
+                f"{', boost=%s' % self.boost if self.boost != 1 else ''})")
 
     def _key(self):
-        return (self.minimum, self.coordination, self.weights)
+        return (self.minimum, self.coordination, self.weights, self.repeats)
 
     def __eq__(self, other):
         return super().__eq__(other) and self._key() == other._key()
@@ -577,15 +674,17 @@ class BestMatch(wq.CompoundQuery):
 
     def apply(self, fn):
         return BestMatch([fn(q) for q in self.subqueries], self.minimum, self.coordination,
-                         self.boost, self.weights)
+                         self.boost, self.weights, self.repeats)
 
     def normalize(self):
-        kept = [(q.normalize(), w) for q, w in zip(self.subqueries, self.weights)]
-        kept = [(q, w) for q, w in kept if q is not wq.NullQuery]
+        kept = [(q.normalize(), w, r) for q, w, r in
+                zip(self.subqueries, self.weights, self.repeats)]
+        kept = [k for k in kept if k[0] is not wq.NullQuery]
         if not kept:
             return wq.NullQuery
-        return BestMatch([q for q, _ in kept], min(self.minimum, sum(w for _, w in kept)),
-                         self.coordination, self.boost, [w for _, w in kept])
+        return BestMatch([q for q, _, _ in kept], min(self.minimum, sum(w for _, w, _ in kept)),
+                         self.coordination, self.boost, [w for _, w, _ in kept],
+                         [r for _, _, r in kept])
 
     def estimate_min_size(self, ixreader):
         return 0
@@ -596,7 +695,7 @@ class BestMatch(wq.CompoundQuery):
             return NullMatcher()
         words, clauses, scores = {}, {}, {}
         n = 0
-        for q, weight in zip(subs, self.weights):
+        for q, weight, repeat in zip(subs, self.weights, self.repeats):
             # One pass over each word's matches, counting and scoring them: cheaper than
             # counting first and then scoring the union of the words.
             m = q.matcher(searcher, context)
@@ -606,10 +705,10 @@ class BestMatch(wq.CompoundQuery):
                     raise TimeLimit
                 docnum = m.id()
                 words[docnum] = words.get(docnum, 0) + weight
-                clauses[docnum] = clauses.get(docnum, 0) + 1
+                clauses[docnum] = clauses.get(docnum, 0) + repeat
                 scores[docnum] = scores.get(docnum, 0.0) + m.score()
                 m.next()
-        total = len(subs)
+        total = sum(self.repeats)
         kept = sorted(d for d, c in words.items() if c >= self.minimum)
         if not kept:
             return NullMatcher()
@@ -622,6 +721,8 @@ class BestMatch(wq.CompoundQuery):
 def _leaves(q):
     if q.is_leaf():
         yield q
+    elif isinstance(q, Without):
+        yield from _leaves(q.subqueries[0])       # excluded words are not marked
     else:
         for child in q.children():
             yield from _leaves(child)
@@ -648,7 +749,7 @@ def any_part(q):
     if isinstance(q, wq.And):
         return wq.Or([any_part(s) for s in q.children()])
     if isinstance(q, wq.AndMaybe):
-        return any_part(q.a)
-    if isinstance(q, wq.AndNot):
-        return wq.AndNot(any_part(q.a), q.b)
+        return wq.Or([any_part(q.a), any_part(q.b)])
+    if isinstance(q, Without):
+        return Without(any_part(q.subqueries[0]), q.subqueries[1])
     return q

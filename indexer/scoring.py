@@ -23,17 +23,22 @@ class BM25(scoring.BM25F):
                                         (FIELD_B if field_b is None else field_b).items()})
 
     def scorer(self, searcher, fieldname, text, qf=1):
-        """A BM25F scorer reading field lengths from a list kept per segment."""
+        """A BM25F scorer reading field lengths from a list kept per segment, with the
+        average length over the documents that have the field."""
         scorer = super().scorer(searcher, fieldname, text, qf=qf)
         if isinstance(scorer, scoring.BM25FScorer):
             scorer.dfl = field_lengths(searcher.reader(), fieldname).__getitem__
+            docs, length = field_stats(searcher.get_parent().reader(), fieldname)
+            scorer.avgfl = length / docs if docs else 1
         return scorer
 
     def idf(self, searcher, fieldname, text):
-        """Lucene's idf: log(1 + (N - n + 0.5) / (n + 0.5)) over the whole index."""
+        """Lucene's idf, log(1 + (N - n + 0.5) / (n + 0.5)), N being the documents that
+        have the field (as Lucene's docCount): over all documents, a French word in a
+        mostly English index looked rarer than it is in the French ones."""
         parent = searcher.get_parent()
         n = parent.doc_frequency(fieldname, text)
-        total = parent.doc_count_all()
+        total = field_stats(parent.reader(), fieldname)[0] or parent.doc_count_all()
         return log(1 + (total - n + 0.5) / (n + 0.5))
 
 
@@ -46,10 +51,25 @@ def field_lengths(reader, fieldname):
     cache = reader.__dict__.setdefault("_minamata_lengths", {})
     lengths = cache.get(fieldname)
     if lengths is None:
-        lengths = [reader.doc_field_length(d, fieldname, 1)
+        lengths = [reader.doc_field_length(d, fieldname, 0) or 0
                    for d in range(reader.doc_count_all())]
         cache[fieldname] = lengths
     return lengths
+
+
+def field_stats(reader, fieldname):
+    """(documents with a non-empty `fieldname`, their total length) over a whole index
+    reader (all its segments), read once and kept on the reader."""
+    cache = reader.__dict__.setdefault("_minamata_field_stats", {})
+    stats = cache.get(fieldname)
+    if stats is None:
+        docs = length = 0
+        for segment, _offset in reader.leaf_readers():
+            lengths = field_lengths(segment, fieldname)
+            docs += sum(1 for n in lengths if n)
+            length += sum(lengths)
+        stats = cache[fieldname] = (docs, length)
+    return stats
 
 
 def weighting():

@@ -200,7 +200,7 @@ class SearchService:
                    generation=self._generation)
         hits, total = run.hits(sort, page, page_size)
         asked, last = page, max(1, -(-total // page_size))
-        if page > last:
+        if total and page > last:
             # Past the end (an old link, a hand-typed URL): the last page, and say so.
             page = last
             hits, total = run.hits(sort, page, page_size)
@@ -257,9 +257,13 @@ class SearchService:
         q = parse_query(query, searcher.schema)      # the user's own text: checked as typed
         added = []
         if expand and query.strip():
-            expanded_text, added = expand_query(query)
-            q = parse_query(expanded_text, searcher.schema, limit=16 * MAX_QUERY_CHARS,
-                            text_fields=True)
+            # Text fields are for the expansion's own alternatives, not the user's words.
+            expanded_text, added = expand_query(re.sub(r"\b(text_\w+):", r"\1 ", query))
+            try:
+                q = parse_query(expanded_text, searcher.schema,
+                                limit=16 * MAX_QUERY_CHARS, text_fields=True)
+            except QueryError:
+                added = []           # a long text naming many concepts: searched as typed
         q, narrowed = bound_prefixes(q, searcher.reader())
         return q, added, narrowed
 

@@ -115,7 +115,8 @@ def _word_forms(concepts):
 def _forms(concepts):
     # Each form's pattern compiled once: with a thousand forms, compiling them on every
     # query (Python's pattern cache keeps 512) was most of a search's time.
-    forms = [(_fold(f), f, c, re.compile(rf'(?<![\w:/-])"?{re.escape(_fold(f))}"?(?![\w/-])'))
+    # Not inside a longer word, a symbol, a `field:` value or a `prefix*`.
+    forms = [(_fold(f), f, c, re.compile(rf'(?<![\w:/-])"?{re.escape(_fold(f))}"?(?![\w/*-])'))
              for c in concepts for f in c.forms()]
     return sorted(forms, key=lambda x: -len(x[0]))
 
@@ -130,7 +131,8 @@ def expand(text, concepts=None):
             continue
         for m in pattern.finditer(folded):
             start, end = m.span()
-            if any(s < end and start < e for s, e in taken) or _inside_quotes(text, start, end):
+            if any(s < end and start < e for s, e in taken) or \
+                    _inside_quotes(text, start, end) or _inside_field_group(text, start):
                 continue
             taken.append((start, end))
             matches.append((start, end, form, concept))
@@ -201,6 +203,19 @@ def _words(text):
 def _language_field(lang):
     from indexer.analysis import STEMMED_LANGUAGES
     return f"text_{lang}" if lang in STEMMED_LANGUAGES else "text_any"
+
+
+def _inside_field_group(text, start):
+    """Whether `start` is inside `title:( ... )` or another field's group: its words are
+    that field's, and an expansion would search them in others."""
+    groups = []
+    for m in re.finditer(r'(\w+:)?\(|\)', text[:start]):
+        if m.group() == ")":
+            if groups:
+                groups.pop()
+        else:
+            groups.append(bool(m.group(1)))
+    return any(groups)
 
 
 def _inside_quotes(text, start, end):

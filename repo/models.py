@@ -7,16 +7,24 @@ DOCUMENT_TYPES = ("report", "chair_summary", "presentation", "agenda", "other")
 STATUSES = ("published", "draft", "retracted")    # only published documents are public
 
 
-SYMBOL_PATTERN = re.compile(r"[A-Z][A-Za-z0-9]*(?:[/.\-][A-Za-z0-9]+)+")
+# Parts joined by / . or -, the first one capitalised; a part may carry a parenthesised
+# office, as in UNEP(DTIE)/Hg/INC.5/7.
+SYMBOL_PATTERN = re.compile(r"[A-Z][A-Za-z0-9]*(?:\([A-Za-z0-9]+\))?"
+                            r"(?:[/.\-][A-Za-z0-9]+(?:\([A-Za-z0-9]+\))?)+")
 
 
 def clean_symbol(text):
-    """An official document symbol as catalogued (`UNEP/MC/WS.2019/HAN/1`): spaces
+    """An official document symbol as catalogued (`UNEP/MC/WS.2019/HAN/1`), outer spaces
     removed, or ValueError saying what a symbol looks like."""
-    symbol = re.sub(r"\s+", "", text or "")
+    if text is None:
+        return ""
+    if not isinstance(text, str):
+        raise ValueError(f"{text!r} is not a document symbol: it must be text")
+    symbol = text.strip()
     if symbol and (len(symbol) > 80 or not SYMBOL_PATTERN.fullmatch(symbol)):
-        raise ValueError(f"{text!r} is not a document symbol (parts joined by / . or -, "
-                         "beginning with a capital letter, e.g. UNEP/MC/WS.2019/HAN/1)")
+        raise ValueError(f"{text!r} is not a document symbol (parts joined by / . or - "
+                         "without spaces, beginning with a capital letter, e.g. "
+                         "UNEP/MC/WS.2019/HAN/1)")
     return symbol
 
 

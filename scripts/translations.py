@@ -52,6 +52,9 @@ T = {  # English: (French, Spanish)
     "“%(prefix)s*” begins %(words)s words: only the %(searched)s most common were searched. Type more letters to find the others.": (
         "« %(prefix)s* » commence %(words)s mots : seuls les %(searched)s plus courants ont été cherchés. Tapez plus de lettres pour trouver les autres.",
         "«%(prefix)s*» inicia %(words)s palabras: solo se buscaron las %(searched)s más comunes. Escriba más letras para encontrar las demás."),
+    "“%(prefix)s*”: a * can only end a single word (for example emiss*); for documents whose symbol begins so, type symbol:%(prefix)s*": (
+        "« %(prefix)s* » : un * ne peut terminer qu'un seul mot (par exemple emiss*) ; pour les documents dont la cote commence ainsi, tapez symbol:%(prefix)s*",
+        "«%(prefix)s*»: un * solo puede terminar una sola palabra (por ejemplo emiss*); para los documentos cuya signatura empieza así, escriba symbol:%(prefix)s*"),
     "Open at page %(n)s": ("Ouvrir à la page %(n)s", "Abrir en la página %(n)s"),
     "also on pages": ("aussi aux pages", "también en las páginas"),
     "best match first": ("les plus pertinentes d'abord", "las más pertinentes primero"),

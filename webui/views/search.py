@@ -24,6 +24,9 @@ def query_error_message(e):
                               limit=format_number(p["limit"])),
         "wildcard": lambda: _("A * may only end a word, after at least %(n)s letters (for "
                               "example emiss*).", n=p["n"]),
+        "prefix_one_word": lambda: _("“%(prefix)s*”: a * can only end a single word (for "
+                                     "example emiss*); for documents whose symbol begins so, "
+                                     "type symbol:%(prefix)s*", prefix=p["prefix"]),
         "short_prefix": lambda: _("“%(prefix)s*”: a word search with * needs at least "
                                   "%(n)s letters before the *.", prefix=p["prefix"], n=p["n"]),
     }
