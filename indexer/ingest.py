@@ -17,7 +17,7 @@ from indexer.pool import ExtractionPool
 from repo.errors import DuplicateDocument, InvalidInput, NotFound
 from repo.files import sha256_of
 from repo.manifest import load_manifest
-from repo.models import DOCUMENT_TYPES, Document, clean_symbol
+from repo.models import DOCUMENT_TYPES, Document, clean_symbol, is_language_code
 from repo.store import Repository
 
 
@@ -57,6 +57,7 @@ class Indexer:
         its official document symbol, if it has one."""
         path = Path(path)
         symbol = _symbol(symbol)
+        _check_language(language)
         sha = self.precheck(path, event_id, doc_type)
         if version_of:
             self._check_version_target(version_of, event_id)
@@ -111,6 +112,7 @@ class Indexer:
             raise InvalidInput(f"cannot change {', '.join(sorted(unknown))}")
         if "symbol" in changes:
             changes = dict(changes, symbol=_symbol(changes["symbol"]))
+        _check_language(changes.get("declared_language", ""))
         with self.repo.writing():
             doc = self.repo.document(doc_id)
             for name, value in changes.items():
@@ -283,6 +285,12 @@ class Indexer:
     def rebuild_index(self, progress=None):
         """Build a fresh index beside the live one and swap it in. Hold the write lock."""
         return rebuild(self.repo, self.index, progress, procs=self.settings.workers)
+
+
+def _check_language(code):
+    if code and not is_language_code(code):
+        raise InvalidInput(f"{code!r} is not a language code: use a two-letter ISO 639 code "
+                           "such as en, fr or es")
 
 
 def _symbol(text):

@@ -23,7 +23,6 @@ query over the length limit and wildcards that would scan the whole vocabulary a
 """
 import contextvars
 import heapq
-import math
 import re
 import time
 import unicodedata

@@ -55,6 +55,10 @@ class Catalog:
         # isolation_level=None: we issue BEGIN/COMMIT ourselves, so one transaction can
         # span several statements and nothing commits behind our back.
         self.path = str(path)
+        if not os.path.exists(self.path):
+            # Created owner-only (it holds password and token hashes); SQLite gives its
+            # journal files the main file's permissions.
+            os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
         self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
         self.conn.row_factory = sqlite3.Row
         self.conn.execute("PRAGMA journal_mode=WAL")

@@ -15,7 +15,7 @@ def write_lock(path, timeout=0.0):
     The kernel releases a flock when its process dies, so a crashed writer never leaves
     a stale lock behind.
     """
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         _acquire(fd, path, timeout)
         os.ftruncate(fd, 0)

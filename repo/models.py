@@ -28,6 +28,16 @@ def clean_symbol(text):
     return symbol
 
 
+def is_language_code(code):
+    """Whether `code` is an ISO 639 language code (two letters, or three)."""
+    import pycountry
+    code = (code or "").strip().lower()
+    if not re.fullmatch(r"[a-z]{2,3}", code):
+        return False
+    key = "alpha_2" if len(code) == 2 else "alpha_3"
+    return pycountry.languages.get(**{key: code}) is not None
+
+
 def event_id_for(start, city, taken):
     """A readable event id not in `taken`: `2019-hanoi`, then `2019-hanoi-2`, ..."""
     ascii_city = unicodedata.normalize("NFKD", city).encode("ascii", "ignore").decode()

@@ -4,6 +4,7 @@ Order of every write keeps one invariant: a catalog row is committed only after 
 and its text are wholly on disk, and files are removed only after their row is gone. A
 crash can therefore leave at worst an unreferenced file, which `recover()` sweeps away.
 """
+import os
 import re
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -27,7 +28,9 @@ class Repository:
     def __init__(self, settings):
         self.settings = settings
         self.data_dir = settings.data_dir
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        # Owner-only: the catalog holds password and token hashes, and drafts' files.
+        self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(self.data_dir, 0o700)
         self.catalog = Catalog(self.data_dir / "catalog.sqlite")
         self.pdfs = PdfStore(self.data_dir / "files")
         self.texts = TextStore(self.data_dir / "text")

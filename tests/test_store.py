@@ -113,3 +113,16 @@ def test_catalog_is_plain_sqlite(repo, settings):
     rows = sqlite3.connect(settings.data_dir / "catalog.sqlite").execute(
         "SELECT id, city FROM events").fetchall()
     assert rows == [("2020-test", "Geneva")]
+
+
+def test_data_directory_and_catalog_are_owner_only(settings):
+    import stat
+    from repo.store import Repository
+    repo = Repository(settings)
+    repo.accounts.add("amina", "a long enough password", "editor")
+    assert stat.S_IMODE(settings.data_dir.stat().st_mode) & 0o077 == 0
+    for name in ("catalog.sqlite", "catalog.sqlite-wal"):
+        path = settings.data_dir / name
+        if path.exists():
+            assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, name
+    repo.close()

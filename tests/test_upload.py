@@ -413,3 +413,30 @@ def test_a_deleted_documents_id_and_history_are_never_given_to_another(app, data
     assert out.startswith(f"{doc}\trestored")
     assert anon.get(old).data == first.read_bytes()
     assert run_cli("--data", str(data), "check").returncode == 0
+
+
+def test_files_are_cached_only_as_their_visibility_allows(staff, app, samples):
+    r = app.test_client().get("/documents/hanoi-report/file")
+    assert "no-cache" in r.headers["Cache-Control"] and "public" in r.headers["Cache-Control"]
+    assert r.headers.get("ETag")
+    _upload(staff, [("d.pdf", (samples / "good.pdf").read_bytes())], status="draft")
+    draft = staff.get("/documents/2019-osaka-waste-report-1/file")
+    assert draft.status_code == 200
+    assert "private" in draft.headers["Cache-Control"] and \
+        "no-store" in draft.headers["Cache-Control"]
+
+
+def test_language_codes_are_checked_against_iso_639(staff, app, samples, data):
+    bad = _upload(staff, [("r.pdf", (samples / "good.pdf").read_bytes())], language="xq")
+    assert bad.status_code == 400 and "two-letter language code" in text(bad)
+    edit = "/staff/documents/hanoi-report/edit"
+    form = {"csrf_token": _token(staff, edit), "title": "Report", "type": "report",
+            "note": "", "status": "published"}
+    assert staff.post(edit, data={**form, "language": "a" * 70}).status_code == 400
+    assert staff.post(edit, data={**form, "language": "fra"}).status_code == 302
+    token = Repository(Settings.from_env(environ={}, data_dir=data)).accounts.new_token("amina")
+    r = app.test_client().post("/api/documents", headers={"Authorization": f"Bearer {token}"},
+                               data={"file": (io.BytesIO((samples / "good.pdf").read_bytes()),
+                                              "r.pdf"), "event": "2019-osaka-waste",
+                                     "type": "report", "language": "zz"})
+    assert r.status_code == 400 and "language code" in r.get_json()["error"]

@@ -9,7 +9,6 @@ from indexer.search import SearchService
 from indexer.versions import suggest_versions
 from repo.errors import InvalidInput
 from repo.models import Document
-from repo.store import Repository
 from repo.works import detach, group_works, link
 from webui import create_app
 from webui.settings import WebSettings

@@ -217,3 +217,11 @@ def test_default_relative_data_directory_still_translates(corpus_dir, tmp_path, 
     assert store.data_dir == tmp_path / "instance"
     body = create_app(WebSettings(store=store)).test_client().get("/?lang=fr")
     assert "Affiner les résultats" in body.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/%5Cevil.example", "//evil.example/x", "/%5C%5Cevil.example"])
+def test_language_links_stay_on_this_site(client, path):
+    body = client.get(path).get_data(as_text=True)
+    links = re.findall(r'href="([^"]*lang=fr[^"]*)"', body)
+    assert links and all(link.startswith("/") and not link.startswith("//") and
+                         "\\" not in link for link in links), links

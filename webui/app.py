@@ -1,6 +1,6 @@
 """The application factory: settings, services, languages, security headers, errors."""
 from datetime import date, timedelta
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import Babel, format_date, format_decimal, get_locale, gettext as _
@@ -17,6 +17,12 @@ from webui.views import (api, audit, browse, curate, events_edit, importer, sear
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+
+
+def same_site_path(path):
+    """`path` as a link that stays on this site: percent-encoded (a `\\` would let a
+    browser read `/\\evil.example` as another host) and with one leading slash."""
+    return "/" + quote(path, safe="/:@!$&'()*+,;=-._~").lstrip("/")
 
 
 def create_app(config=None):
@@ -101,7 +107,7 @@ def _template_helpers():
     def lang_url(code):
         args = request.args.to_dict(flat=False)
         args["lang"] = [code]
-        return f"{request.path}?{urlencode(args, doseq=True)}"
+        return f"{same_site_path(request.path)}?{urlencode(args, doseq=True)}"
 
     return dict(when=when, get_locale=get_locale, csrf_token=security.csrf_token,
                 current_user=security.current_user, country_name=labels.country_name,

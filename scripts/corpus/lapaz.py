@@ -41,9 +41,9 @@ def seccion_pais(pdf, nombre, ambiente, aduana, decomisos, importaciones, mape):
         f"de seguridad para el personal de aduanas.")
     pdf.para(
         "Entre las necesidades señaladas figuran la capacitación de los funcionarios de "
-        f"aduanas en la identificación del mercurio, el equipamiento para su detección, "
-        f"instalaciones de almacenamiento provisional ambientalmente racional y el "
-        f"intercambio de información con los países vecinos sobre las rutas del comercio.")
+        "aduanas en la identificación del mercurio, el equipamiento para su detección, "
+        "instalaciones de almacenamiento provisional ambientalmente racional y el "
+        "intercambio de información con los países vecinos sobre las rutas del comercio.")
     pdf.para(
         f"En el debate posterior, los participantes preguntaron a la delegación de {nombre} "
         f"cómo se comunican las autoridades ambientales y aduaneras cuando se detecta un "

@@ -75,8 +75,8 @@ def document_file(doc_id):
         abort(404, _("The file of this document is missing."))
     name = doc.original_name if doc.original_name.lower().endswith(".pdf") else f"{doc.id}.pdf"
     download = request.args.get("download") == "1"
-    return send_file(path, mimetype="application/pdf", as_attachment=download,
-                     download_name=name, conditional=True, max_age=3600)
+    return _cached_as(doc, send_file(path, mimetype="application/pdf", as_attachment=download,
+                                     download_name=name, conditional=True))
 
 
 @bp.get("/documents/<doc_id>/versions/<sha>/file")
@@ -87,8 +87,24 @@ def version_file(doc_id, sha):
     version = next((v for v in repo.versions(doc.id) if v["sha256"] == sha), None)
     if version is None or not repo.pdfs.exists(sha):
         abort(404, _("There is no document with this address."))
-    return send_file(repo.pdfs.path(sha), mimetype="application/pdf", as_attachment=True,
-                     download_name=f"{doc.id}-{version['replaced_at'][:10]}.pdf")
+    return _cached_as(doc, send_file(repo.pdfs.path(sha), mimetype="application/pdf",
+                                     as_attachment=True, conditional=True,
+                                     download_name=f"{doc.id}-{version['replaced_at'][:10]}.pdf"))
+
+
+def _cached_as(doc, response):
+    """A public document's file may be cached but is revalidated each time (its ETag), so
+    a retraction takes effect at once; a draft's or retracted one's, shown to staff, is
+    never stored by a browser or a proxy."""
+    if doc.is_public:
+        response.cache_control.public = True
+        response.cache_control.no_cache = True
+        response.cache_control.max_age = 0
+    else:
+        response.cache_control.private = True
+        response.cache_control.no_store = True
+        response.cache_control.max_age = None
+    return response
 
 
 def _visible_document(repo, doc_id):

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from indexer.errors import PdfRefused
 from indexer.versions import suggest_versions
 from repo.errors import InvalidInput, LockHeld, NotFound
-from repo.models import DOCUMENT_TYPES, STATUSES
+from repo.models import DOCUMENT_TYPES, STATUSES, is_language_code
 from webui.security import staff_required
 from webui.services import repository, saved_upload, writer
 from webui.views.upload import symbol_errors
@@ -33,7 +33,7 @@ def edit(doc_id):
         errors["type"] = _("Choose a document type.")
     if changes["status"] not in STATUSES:
         errors["status"] = _("Choose a status.")
-    if changes["declared_language"] and not changes["declared_language"].isalpha():
+    if changes["declared_language"] and not is_language_code(changes["declared_language"]):
         errors["language"] = _("Use a two-letter language code such as en, fr or es.")
     if len(changes["source_note"]) > 500:
         errors["note"] = _("At most 500 characters.")

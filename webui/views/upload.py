@@ -2,7 +2,6 @@
 
 Every file goes through `Indexer.add`, the same path as `minamata add`: the same
 refusals, the same atomic store, the index updated before the page answers."""
-import re
 
 import pycountry
 from flask import Blueprint, current_app, g, render_template, request, url_for
@@ -13,7 +12,7 @@ from indexer.versions import suggest_versions
 from indexer.ingest import safe_file_name
 from repo.errors import DuplicateDocument, InvalidInput, LockHeld, NotFound
 from repo.manifest import UN_REGIONS
-from repo.models import DOCUMENT_TYPES, Event, clean_symbol, event_id_for
+from repo.models import DOCUMENT_TYPES, Event, clean_symbol, event_id_for, is_language_code
 from webui.security import staff_required
 from webui.eventform import place_and_date_errors, split_list
 from webui.services import WEB_LOCK_WAIT, repository, saved_upload, writer
@@ -73,7 +72,7 @@ def _check_fields(form):
         errors["type"] = _("Choose a document type.")
     if form.get("status") not in ("published", "draft"):
         errors["status"] = _("Choose whether to publish now or keep a draft.")
-    if form.get("language") and not re.fullmatch(r"[a-z]{2,3}", form["language"]):
+    if form.get("language") and not is_language_code(form["language"]):
         errors["language"] = _("Use a two-letter language code such as en, fr or es.")
     if form.get("event") == "new":
         errors.update(_check_new_event(form))
