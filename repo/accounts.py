@@ -34,6 +34,8 @@ class User:
     role: str
     disabled: bool
     created_at: str
+    generation: int = 0          # changes on password change, disable and sign-out:
+    #                              sessions made before are no longer valid
 
     @property
     def is_admin(self):
@@ -74,6 +76,10 @@ class Accounts:
         self.catalog = catalog
         self.conn = catalog.conn
         catalog.ensure_schema(ACCOUNT_SCHEMA)
+        columns = {r["name"] for r in self.conn.execute("PRAGMA table_info(users)")}
+        if "generation" not in columns:
+            self.conn.execute("ALTER TABLE users ADD COLUMN generation INTEGER NOT NULL "
+                              "DEFAULT 0")
 
     def add(self, name, password, role):
         """Create an account; refuses a bad name, a short password or an unknown role."""
@@ -95,7 +101,8 @@ class Accounts:
         row = self._row(name)
         if row is None:
             raise NotFound(f"no user {name!r}")
-        return User(row["name"], row["role"], bool(row["disabled"]), row["created_at"])
+        return User(row["name"], row["role"], bool(row["disabled"]), row["created_at"],
+                    row["generation"])
 
     def list(self):
         """Every account, by name."""
@@ -107,14 +114,22 @@ class Accounts:
         self.get(name)
         _check_strength(password)
         with self.catalog.transaction():
-            self.conn.execute("UPDATE users SET password_hash=? WHERE name=?",
-                              (hash_password(password), name))
+            self.conn.execute("UPDATE users SET password_hash=?, generation=generation+1 "
+                              "WHERE name=?", (hash_password(password), name))
 
     def set_disabled(self, name, disabled=True):
         """Disable (or re-enable) an account; a disabled account cannot sign in or use its token."""
         self.get(name)
         with self.catalog.transaction():
-            self.conn.execute("UPDATE users SET disabled=? WHERE name=?", (int(disabled), name))
+            self.conn.execute("UPDATE users SET disabled=?, generation=generation+1 "
+                              "WHERE name=?", (int(disabled), name))
+
+    def end_sessions(self, name):
+        """Make every session of the account invalid (at sign-out: a copy of the session
+        cookie must not outlive it)."""
+        with self.catalog.transaction():
+            self.conn.execute("UPDATE users SET generation=generation+1 WHERE name=?",
+                              (name,))
 
     def new_token(self, name):
         """A new API token for the account (the old one stops working); shown only once."""

@@ -120,3 +120,44 @@ def test_audit_trail_is_for_admins_with_filters_and_exports(app, settings):
     entries = admin.get("/staff/audit?format=json").get_json()
     assert {e["action"] for e in entries} >= {"sign_in", "edit"}
     assert app.test_client().get("/staff/audit").status_code == 302
+
+
+def _session_cookie(client):
+    return client.get_cookie("session").value
+
+
+def _with_cookie(app, value):
+    other = app.test_client()
+    other.set_cookie("session", value)
+    return other
+
+
+@pytest.mark.parametrize("change", ["disable", "password", "sign_out"])
+def test_a_session_ends_with_disabling_password_change_and_sign_out(app, settings, change):
+    client = app.test_client()
+    _sign_in(client)
+    assert client.get("/staff/upload").status_code == 200
+    copied = _session_cookie(client)              # e.g. stolen, or another browser tab
+    repo = Repository(settings)
+    if change == "disable":
+        repo.accounts.set_disabled("amina")
+    elif change == "password":
+        repo.accounts.set_password("amina", "another long password")
+    else:
+        client.post("/staff/sign-out", data={"csrf_token": _token(client, "/")})
+    replay = _with_cookie(app, copied)
+    r = replay.get("/staff/upload")
+    assert r.status_code == 302 and "/staff/sign-in" in r.headers["Location"]
+    if change == "password":
+        assert _sign_in(app.test_client(), password="another long password").status_code == 302
+
+
+def test_the_role_is_the_accounts_current_one(app, settings):
+    repo = Repository(settings)
+    repo.accounts.add("root", PASSWORD, "admin")
+    admin = app.test_client()
+    _sign_in(admin, name="root")
+    assert admin.get("/staff/audit").status_code == 200
+    with repo.catalog.transaction():
+        repo.catalog.conn.execute("UPDATE users SET role='editor' WHERE name='root'")
+    assert admin.get("/staff/audit").status_code == 403

@@ -50,8 +50,27 @@ def check_csrf():
 
 
 def current_user():
-    """The signed-in staff member's name and role, or None."""
-    return session.get("user")
+    """The signed-in staff member ({name, role}), or None. Checked against the account on
+    every request, as Django checks its session hash: a session from before a password
+    change, a disabling or a sign-out is no longer one, and the role is the account's
+    current one, not the one signed in with."""
+    if "staff_user" in g:
+        return g.staff_user
+    g.staff_user = None
+    held = session.get("user")
+    if held:
+        # Imported here: webui.services imports this module.
+        from repo.errors import NotFound
+        from webui.services import repository
+        try:
+            account = repository().accounts.get(held.get("name", ""))
+        except NotFound:
+            account = None
+        if account is None or account.disabled or account.generation != held.get("gen"):
+            session.pop("user", None)
+        else:
+            g.staff_user = {"name": account.name, "role": account.role}
+    return g.staff_user
 
 
 def staff_required(admin=False):

@@ -45,7 +45,7 @@ def sign_in():
     with repo.catalog.transaction():
         repo.audit.record(user.name, "sign_in", user.name, address=request.remote_addr)
     session.clear()                       # a new session on sign-in (no fixation)
-    session["user"] = {"name": user.name, "role": user.role}
+    session["user"] = {"name": user.name, "role": user.role, "gen": user.generation}
     session.permanent = True
     return redirect(target)
 
@@ -56,6 +56,7 @@ def sign_out():
     user = current_user()
     if user:
         repo = repository()
+        repo.accounts.end_sessions(user["name"])
         with repo.catalog.transaction():
             repo.audit.record(user["name"], "sign_out", user["name"],
                               address=request.remote_addr)
