@@ -26,6 +26,37 @@ CREATE INDEX IF NOT EXISTS sign_in_failures_key ON sign_in_failures(key, at);
 """
 
 
+@dataclass(frozen=True)
+class ThrottleRules:
+    """How failed sign-ins are limited (the staff sign-in view's settings)."""
+
+    window: int = 15 * 60        # seconds over which failures are counted
+    slow_after: int = 3          # per (account, address): from this many, a 1 s wait
+    refuse_after: int = 5        # per (account, address): refused for the window
+    address_limit: int = 20      # per address, all accounts together
+    account_slow_after: int = 5  # per account, all addresses: from this many, attempts
+    delay: float = 10.0          # on it are spaced this many seconds apart
+
+
+@dataclass
+class Attempt:
+    """A sign-in attempt counted in advance (see Accounts.begin_attempt)."""
+
+    rows: list
+    pair: str
+    slowed: bool = False
+
+
+class Throttled(Exception):
+    """Too many failed sign-ins: `wait` seconds, because of the `scope` ("address" or
+    "account")."""
+
+    def __init__(self, wait, scope):
+        super().__init__(f"too many failed sign-ins ({scope}); wait {wait} s")
+        self.wait = wait
+        self.scope = scope
+
+
 @dataclass
 class User:
     """A staff account (never carries the password or token)."""
@@ -158,22 +189,46 @@ class Accounts:
                                 (_token_hash(token),)).fetchone()
         return self.get(row["name"]) if row and not row["disabled"] else None
 
-    def record_failure(self, *keys):
-        """Count a failed sign-in against each key (account, address)."""
-        with self.catalog.transaction():
-            self.conn.executemany("INSERT INTO sign_in_failures(key, at) VALUES(?, ?)",
-                                  [(k, time.time()) for k in keys])
+    def begin_attempt(self, name, address, rules):
+        """Count a sign-in attempt before its password is checked, or refuse it: raises
+        Throttled (with the seconds to wait) when `rules` (a ThrottleRules) say so.
 
-    def recent_failures(self, key, window):
-        """Failed sign-ins counted against a key in the last `window` seconds."""
-        row = self.conn.execute("SELECT COUNT(*) AS n FROM sign_in_failures WHERE key=? AND at>?",
-                                (key, time.time() - window)).fetchone()
-        return row["n"]
-
-    def clear_failures(self, key):
-        """Forget a key's failures (after a successful sign-in)."""
+        Counting and deciding happen in one write transaction, so simultaneous guesses
+        cannot all slip under a limit (40 at once checked 9 passwords, not 5). The
+        attempt counts as a failure until `succeeded` takes it back. Limits are per
+        address and per (account, address): an attacker elsewhere never locks the owner
+        out; across addresses an account is only slowed, to one attempt per
+        `rules.delay` seconds once it has `rules.slow_after` recent failures."""
+        now = time.time()
+        keys = (f"pair:{name}|{address}", f"ip:{address}", f"user:{name}")
         with self.catalog.transaction():
-            self.conn.execute("DELETE FROM sign_in_failures WHERE key=?", (key,))
+            self.conn.execute("DELETE FROM sign_in_failures WHERE at<?", (now - 86400,))
+            pair, ip, user = (self._failures(k, now - rules.window) for k in keys)
+            if pair >= rules.refuse_after or ip >= rules.address_limit:
+                raise Throttled(rules.window, "address")
+            if user >= rules.account_slow_after:
+                last = self.conn.execute("SELECT MAX(at) AS at FROM sign_in_failures "
+                                         "WHERE key=?", (keys[2],)).fetchone()["at"] or 0
+                if now - last < rules.delay:
+                    raise Throttled(max(1, int(rules.delay - (now - last)) + 1), "account")
+            rows = []
+            for key in keys:
+                cursor = self.conn.execute("INSERT INTO sign_in_failures(key, at) "
+                                           "VALUES(?, ?)", (key, now))
+                rows.append(cursor.lastrowid)
+        return Attempt(rows, keys[0], slowed=pair >= rules.slow_after)
+
+    def succeeded(self, attempt):
+        """The attempt's password was right: it no longer counts, nor do the earlier
+        failures from the same address for the same account."""
+        with self.catalog.transaction():
+            self.conn.executemany("DELETE FROM sign_in_failures WHERE rowid=?",
+                                  [(r,) for r in attempt.rows])
+            self.conn.execute("DELETE FROM sign_in_failures WHERE key=?", (attempt.pair,))
+
+    def _failures(self, key, since):
+        return self.conn.execute("SELECT COUNT(*) AS n FROM sign_in_failures WHERE key=? "
+                                 "AND at>?", (key, since)).fetchone()["n"]
 
     def _row(self, name):
         return self.conn.execute("SELECT * FROM users WHERE name=?", (name,)).fetchone()

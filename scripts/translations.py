@@ -55,6 +55,9 @@ T = {  # English: (French, Spanish)
     "“%(prefix)s*”: a * can only end a single word (for example emiss*); for documents whose symbol begins so, type symbol:%(prefix)s*": (
         "« %(prefix)s* » : un * ne peut terminer qu'un seul mot (par exemple emiss*) ; pour les documents dont la cote commence ainsi, tapez symbol:%(prefix)s*",
         "«%(prefix)s*»: un * solo puede terminar una sola palabra (por ejemplo emiss*); para los documentos cuya signatura empieza así, escriba symbol:%(prefix)s*"),
+    "Too many failed attempts on this account. Please wait %(n)s seconds and try again.": (
+        "Trop de tentatives infructueuses sur ce compte. Veuillez attendre %(n)s secondes et réessayer.",
+        "Demasiados intentos fallidos en esta cuenta. Espere %(n)s segundos e inténtelo de nuevo."),
     "Open at page %(n)s": ("Ouvrir à la page %(n)s", "Abrir en la página %(n)s"),
     "also on pages": ("aussi aux pages", "también en las páginas"),
     "best match first": ("les plus pertinentes d'abord", "las más pertinentes primero"),

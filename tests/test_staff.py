@@ -161,3 +161,47 @@ def test_the_role_is_the_accounts_current_one(app, settings):
     with repo.catalog.transaction():
         repo.catalog.conn.execute("UPDATE users SET role='editor' WHERE name='root'")
     assert admin.get("/staff/audit").status_code == 403
+
+
+@pytest.fixture
+def quick_app(settings):
+    from repo.accounts import ThrottleRules
+    repo = Repository(settings)
+    repo.accounts.add("amina", PASSWORD, "editor")
+    repo.close()
+    return create_app(WebSettings(store=settings, testing=True,
+                                  sign_in_rules=ThrottleRules(delay=0.5)))
+
+
+def _client_at(app, address):
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def test_an_attacker_elsewhere_slows_the_owner_but_never_locks_her_out(quick_app):
+    import time
+    attacker, owner = _client_at(quick_app, "10.0.0.66"), _client_at(quick_app, "10.0.0.7")
+    for _ in range(5):
+        assert _sign_in(attacker, password="guess guess guess").status_code == 401
+    assert _sign_in(attacker).status_code == 429          # that address is refused
+    first = _sign_in(owner)
+    assert first.status_code in (302, 429)               # at most a short wait
+    if first.status_code == 429:
+        assert "seconds" in first.get_data(as_text=True)
+        time.sleep(0.6)
+        assert _sign_in(owner).status_code == 302
+    # A wrong password keeps the name typed.
+    r = _sign_in(_client_at(quick_app, "10.0.0.8"), password="typo typo typo")
+    assert 'value="amina"' in r.get_data(as_text=True)
+
+
+def test_simultaneous_guesses_are_counted_before_they_are_checked(app):
+    from concurrent.futures import ThreadPoolExecutor
+    clients = [_client_at(app, "10.0.0.99") for _ in range(40)]
+    tokens = [_token(c) for c in clients]
+    with ThreadPoolExecutor(20) as pool:
+        codes = list(pool.map(lambda ct: _sign_in(ct[0], password="guess guess guess",
+                                                  token=ct[1]).status_code,
+                              zip(clients, tokens)))
+    assert codes.count(401) == 5 and codes.count(429) == 35

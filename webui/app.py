@@ -45,6 +45,7 @@ def create_app(config=None):
         MINAMATA_PAGE_SIZE=settings.page_size,
         MINAMATA_MAX_PAGE_SIZE=settings.max_page_size,
         MINAMATA_FACET_LIMIT=settings.facet_limit,
+        MINAMATA_SIGN_IN_RULES=settings.sign_in_rules,
         BABEL_TRANSLATION_DIRECTORIES=str(
             i18n.compile_catalogues(store.data_dir / "translations")),
     )

@@ -1,6 +1,7 @@
 """The web UI's settings, declared in one table with defaults and help text."""
 from dataclasses import dataclass, field, fields
 
+from repo.accounts import ThrottleRules
 from repo.settings import Settings
 
 
@@ -21,6 +22,8 @@ class WebSettings:
                                  "process keeps (0: none).")
     secure_cookies: bool = _setting(False, "Send the session cookie over HTTPS only (set "
                                     "when served behind HTTPS).")
+    sign_in_rules: ThrottleRules = _setting(ThrottleRules(), "How failed sign-ins are "
+                                            "limited (per address, per account).")
     testing: bool = _setting(False, "Flask testing mode.")
 
     @classmethod

@@ -5,14 +5,12 @@ from flask import (Blueprint, current_app, redirect, render_template, request, s
                    url_for)
 from flask_babel import gettext as _
 
+from repo.accounts import Throttled
 from webui.security import current_user, safe_next
 from webui.services import repository
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
-FAILURE_WINDOW = 15 * 60      # seconds over which failed sign-ins are counted
-SLOW_AFTER = 3                # from the 3rd failure, each attempt waits a little
-REFUSE_AFTER = 5              # from the 5th, attempts are refused for the window
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -24,24 +22,29 @@ def sign_in():
     name = request.form.get("name", "").strip().lower()[:40]
     password = request.form.get("password", "")[:1024]
     repo = repository()
-    keys = (f"user:{name}", f"ip:{request.remote_addr}")
-    failures = max(repo.accounts.recent_failures(k, FAILURE_WINDOW) for k in keys)
-    if failures >= REFUSE_AFTER:
-        error = _("Too many failed attempts. Please wait %(n)s minutes and try again.",
-                  n=FAILURE_WINDOW // 60)
-        return render_template("sign_in.html", next=target, error=error), 429
-    if failures >= SLOW_AFTER and not current_app.testing:
+    rules = current_app.config["MINAMATA_SIGN_IN_RULES"]
+    try:
+        attempt = repo.accounts.begin_attempt(name, request.remote_addr, rules)
+    except Throttled as e:
+        if e.scope == "account":
+            error = _("Too many failed attempts on this account. Please wait %(n)s seconds "
+                      "and try again.", n=e.wait)
+        else:
+            error = _("Too many failed attempts. Please wait %(n)s minutes and try again.",
+                      n=rules.window // 60)
+        return render_template("sign_in.html", next=target, error=error,
+                               name=name), 429
+    if attempt.slowed and not current_app.testing:
         time.sleep(1.0)
     user = repo.accounts.authenticate(name, password)
     if user is None:
-        repo.accounts.record_failure(*keys)
         with repo.catalog.transaction():
             repo.audit.record(name or "?", "failed_sign_in", name or "?",
                               address=request.remote_addr)
         # The same message whether or not the account exists.
-        return render_template("sign_in.html", next=target,
+        return render_template("sign_in.html", next=target, name=name,
                                error=_("Wrong name or password.")), 401
-    repo.accounts.clear_failures(keys[0])
+    repo.accounts.succeeded(attempt)
     with repo.catalog.transaction():
         repo.audit.record(user.name, "sign_in", user.name, address=request.remote_addr)
     session.clear()                       # a new session on sign-in (no fixation)
