@@ -40,6 +40,9 @@ def check(repo, index_store, verify_hashes=True):
             report.problems.append(f"{version['doc_id']}: an earlier version's PDF is missing")
     _check_index(repo, index_store, report)
     _check_lock(repo, report)
+    for place, size in repo.work_area.abandoned():
+        report.notes.append(f"{place}: {size:,} bytes left by a process that was killed "
+                            "while receiving a file; the next write removes them")
     return report
 
 

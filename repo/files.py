@@ -3,10 +3,14 @@
 A file is written to a temporary name in the same directory, flushed to disk, then
 renamed into place: a reader (or a crash) sees the whole file or nothing.
 """
+import fcntl
 import hashlib
 import json
 import os
+import shutil
 import tempfile
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 CHUNK = 1024 * 1024
@@ -109,3 +113,59 @@ class TextStore(ContentStore):
         """The kept extraction result for that hash."""
         with open(self.path(sha), encoding="utf-8") as f:
             return json.load(f)
+
+
+class WorkArea:
+    """Temporary folders for files on their way in (uploads), all under one place
+    (data_dir/tmp). Each is claimed by its owner with a file lock the kernel drops when
+    the owner dies, so the folders of killed processes are found and removed (`sweep`)
+    without ever touching a live one."""
+
+    CLAIM = ".owner"
+
+    def __init__(self, root):
+        self.root = Path(root)
+
+    @contextmanager
+    def folder(self):
+        """A new folder, claimed for the block and removed after it."""
+        self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        place = Path(tempfile.mkdtemp(dir=self.root, prefix="in-"))
+        fd = os.open(place / self.CLAIM, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield place
+        finally:
+            shutil.rmtree(place, ignore_errors=True)
+            os.close(fd)
+
+    def abandoned(self):
+        """[(folder, bytes)] of folders whose owner is gone."""
+        out = []
+        for place in sorted(self.root.glob("in-*")) if self.root.is_dir() else []:
+            if self._unclaimed(place):
+                size = sum(p.stat().st_size for p in place.rglob("*") if p.is_file())
+                out.append((place, size))
+        return out
+
+    def sweep(self):
+        """Remove the folders of owners that died; returns them."""
+        gone = []
+        for place, _size in self.abandoned():
+            shutil.rmtree(place, ignore_errors=True)
+            gone.append(place)
+        return gone
+
+    def _unclaimed(self, place):
+        try:
+            fd = os.open(place / self.CLAIM, os.O_RDONLY)
+        except FileNotFoundError:
+            # Between mkdtemp and the claim, or a claim never made: old ones only.
+            return time.time() - place.stat().st_mtime > 3600
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        finally:
+            os.close(fd)
+        return True

@@ -14,7 +14,7 @@ from repo.audit import AuditLog
 from repo.catalog import Catalog
 from repo.errors import DuplicateDocument, InvalidInput
 from repo.faults import crash_point
-from repo.files import PdfStore, TextStore
+from repo.files import PdfStore, TextStore, WorkArea
 from repo.lock import write_lock
 from repo.models import DOCUMENT_TYPES, STATUSES
 from repo.trash import Trash
@@ -36,6 +36,7 @@ class Repository:
         self.texts = TextStore(self.data_dir / "text")
         self.lock_path = self.data_dir / "write.lock"
         self.trash = Trash(self.data_dir / "trash")
+        self.work_area = WorkArea(self.data_dir / "tmp")
         self.accounts = Accounts(self.catalog)
         self.audit = AuditLog(self.catalog)
 
@@ -53,7 +54,8 @@ class Repository:
 
     def recover(self):
         """Remove temporary and unreferenced files a crashed writer left; returns them."""
-        removed = [p for store in (self.pdfs, self.texts) for p in store.leftovers()]
+        removed = self.work_area.sweep()
+        removed += [p for store in (self.pdfs, self.texts) for p in store.leftovers()]
         for path in removed:
             path.unlink(missing_ok=True)
         known = self.referenced_hashes()

@@ -44,13 +44,21 @@ def test_accounts_roles_disable_and_tokens(repo):
     assert "a long enough password" not in str(tuple(stored)) and token not in str(tuple(stored))
 
 
-def test_failed_sign_ins_are_counted_per_key(repo):
-    repo.accounts.record_failure("user:amina", "ip:10.0.0.1")
-    repo.accounts.record_failure("user:amina")
-    assert repo.accounts.recent_failures("user:amina", 60) == 2
-    assert repo.accounts.recent_failures("ip:10.0.0.1", 60) == 1
-    repo.accounts.clear_failures("user:amina")
-    assert repo.accounts.recent_failures("user:amina", 60) == 0
+def test_sign_in_attempts_are_counted_per_key_and_taken_back_on_success(repo):
+    from repo.accounts import ThrottleRules, Throttled
+    rules = ThrottleRules(refuse_after=2, address_limit=3, account_slow_after=9)
+    first = repo.accounts.begin_attempt("amina", "10.0.0.1", rules)
+    repo.accounts.begin_attempt("amina", "10.0.0.1", rules)
+    with pytest.raises(Throttled) as e:                   # 2 failures for this pair
+        repo.accounts.begin_attempt("amina", "10.0.0.1", rules)
+    assert e.value.scope == "address"
+    repo.accounts.begin_attempt("amina", "10.0.0.2", rules)   # another address: counted
+    repo.accounts.begin_attempt("omar", "10.0.0.1", rules)    # 3rd from .1: address full
+    with pytest.raises(Throttled):
+        repo.accounts.begin_attempt("zoe", "10.0.0.1", rules)
+    repo.accounts.succeeded(first)          # a right password clears the pair's failures
+    assert repo.accounts._failures("pair:amina|10.0.0.1", 0) == 0
+    assert repo.accounts._failures("pair:amina|10.0.0.2", 0) == 1
 
 
 def test_audit_trail_is_append_only(repo, settings):

@@ -112,3 +112,39 @@ def test_check_reports_a_lock_held_by_no_live_writer(tmp_path, settings):
         writer.kill()
         subprocess.run(["pkill", "-f", str(script)], check=False)
         ix.close()
+
+
+RECEIVER = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    from repo.files import WorkArea
+    with WorkArea(Path(sys.argv[1])).folder() as place:
+        (place / "upload.pdf").write_bytes(b"%PDF-1.7 " + b"x" * 100_000)
+        print(place, flush=True)
+        time.sleep(60)
+""")
+
+
+def test_a_killed_uploads_temporary_files_are_found_and_swept(tmp_path, settings):
+    from indexer.check import check
+    from indexer.ingest import Indexer
+    ix = Indexer(settings)
+    script = tmp_path / "receiver.py"
+    script.write_text(RECEIVER)
+    receiver = subprocess.Popen([sys.executable, str(script), str(ix.repo.work_area.root)],
+                                cwd=ROOT, stdout=subprocess.PIPE, text=True,
+                                env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        place = receiver.stdout.readline().strip()
+        with ix.repo.work_area.folder() as mine:            # a live upload of our own
+            assert ix.repo.work_area.abandoned() == []       # both owners are alive
+            receiver.send_signal(signal.SIGKILL)
+            receiver.wait(10)
+            report = check(ix.repo, ix.index)
+            assert any(place in n and "100,009 bytes" in n for n in report.notes), report.notes
+            removed = ix.repo.recover()
+            assert [str(p) for p in removed] == [place]
+            assert mine.is_dir() and not os.path.exists(place)
+    finally:
+        receiver.kill()
+        ix.close()

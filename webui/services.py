@@ -1,6 +1,5 @@
 """What the views call: the catalog (one connection per request) and the search facade
 (one per server thread, since Whoosh searchers are not shared between threads)."""
-import tempfile
 import threading
 from contextlib import contextmanager
 from dataclasses import replace
@@ -10,6 +9,7 @@ from flask import current_app, g
 
 from indexer.ingest import Indexer
 from indexer.search import MatchCache, SearchService
+from repo.files import WorkArea
 from repo.store import Repository
 from repo.works import group_works
 
@@ -53,8 +53,9 @@ def writer():
 def saved_upload(upload):
     """An uploaded file saved (streamed by Werkzeug, never held in memory) to a temporary
     file in the data directory, removed afterwards."""
-    with tempfile.TemporaryDirectory(dir=services().store_settings.data_dir) as tmp:
-        path = Path(tmp) / "upload.pdf"
+    area = WorkArea(services().store_settings.data_dir / "tmp")
+    with area.folder() as tmp:
+        path = tmp / "upload.pdf"
         upload.save(path)
         yield path
 
