@@ -3,7 +3,6 @@
 import threading
 from contextlib import contextmanager
 from dataclasses import replace
-from pathlib import Path
 
 from flask import current_app, g
 
