@@ -19,7 +19,8 @@ CREATE TABLE IF NOT EXISTS events (
     start TEXT NOT NULL, "end" TEXT NOT NULL,
     organisers TEXT NOT NULL, funders TEXT NOT NULL, topics TEXT NOT NULL,
     participants TEXT NOT NULL, descriptions TEXT NOT NULL,
-    expected TEXT NOT NULL DEFAULT '[]', revision INTEGER NOT NULL
+    expected TEXT NOT NULL DEFAULT '[]', public INTEGER NOT NULL DEFAULT 1,
+    revision INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS documents (
     id TEXT PRIMARY KEY,
@@ -81,6 +82,9 @@ class Catalog:
                               "DEFAULT ''")
         self.conn.execute("CREATE INDEX IF NOT EXISTS documents_work ON documents(work_id)")
         columns = {r["name"] for r in self.conn.execute("PRAGMA table_info(events)")}
+        if "public" not in columns:
+            self.conn.execute("ALTER TABLE events ADD COLUMN public INTEGER NOT NULL "
+                              "DEFAULT 1")
         if "expected" not in columns:
             self.conn.execute("ALTER TABLE events ADD COLUMN expected TEXT NOT NULL "
                               "DEFAULT '[]'")

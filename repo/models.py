@@ -65,7 +65,13 @@ class Event:
     participants: list = field(default_factory=list)   # ISO codes of countries taking part
     descriptions: dict = field(default_factory=dict)   # language code -> text
     expected: list = field(default_factory=list)       # documents a listing says exist:
-    revision: int = 0                                  # [{"type", "languages", "note"}]
+    #                                                    [{"type", "languages", "note"}]
+    public: bool = True               # shown to delegates before any document of it is;
+    #                                   False for an event made by a draft upload
+    revision: int = 0
+
+    def __post_init__(self):
+        self.public = bool(self.public)     # SQLite keeps it as 0/1
 
     def title(self, language="en"):
         """The title in `language`, else English, else any."""

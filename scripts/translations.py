@@ -58,6 +58,9 @@ T = {  # English: (French, Spanish)
     "Too many failed attempts on this account. Please wait %(n)s seconds and try again.": (
         "Trop de tentatives infructueuses sur ce compte. Veuillez attendre %(n)s secondes et réessayer.",
         "Demasiados intentos fallidos en esta cuenta. Espere %(n)s segundos e inténtelo de nuevo."),
+    "Shown to delegates even before one of its documents is published": (
+        "Visible par les délégués avant même qu'un de ses documents soit publié",
+        "Visible para los delegados incluso antes de que se publique uno de sus documentos"),
     "Open at page %(n)s": ("Ouvrir à la page %(n)s", "Abrir en la página %(n)s"),
     "also on pages": ("aussi aux pages", "también en las páginas"),
     "best match first": ("les plus pertinentes d'abord", "las más pertinentes primero"),

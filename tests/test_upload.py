@@ -440,3 +440,23 @@ def test_language_codes_are_checked_against_iso_639(staff, app, samples, data):
                                               "r.pdf"), "event": "2019-osaka-waste",
                                      "type": "report", "language": "zz"})
     assert r.status_code == 400 and "language code" in r.get_json()["error"]
+
+
+def test_an_event_made_by_a_draft_upload_stays_with_staff_until_published(staff, app, samples):
+    r = _upload(staff, [("a.pdf", (samples / "good.pdf").read_bytes())], event="new",
+                status="draft", new_title="Confidential planning meeting", new_city="Geneva",
+                new_country="CH", new_region="weog", new_start="2024-02-01")
+    assert r.status_code == 200
+    anon = app.test_client()
+    assert "Confidential planning meeting" not in text(anon.get("/events"))
+    assert anon.get("/events/2024-geneva").status_code == 404
+    assert anon.get("/api/events/2024-geneva").status_code == 404
+    assert "2024-geneva" not in [e["id"] for e in anon.get("/api/events").get_json()]
+    assert "Confidential planning meeting" in text(staff.get("/events"))
+    # Publishing its document shows the event.
+    doc = "2024-geneva-report-1"
+    edit = f"/staff/documents/{doc}/edit"
+    assert staff.post(edit, data={"csrf_token": _token(staff, edit), "title": "Report",
+                                  "type": "report", "language": "", "note": "",
+                                  "status": "published"}).status_code == 302
+    assert anon.get("/events/2024-geneva").status_code == 200

@@ -90,6 +90,24 @@ def visible(doc):
     return doc.is_public or current_user() is not None
 
 
+def visible_events():
+    """The events the current visitor may see: staff see all; delegates those that are
+    public or have a published document (an event made by a draft upload is not shown
+    until its document is published, or staff publish the event)."""
+    from webui.security import current_user
+    repo = repository()
+    events = repo.events()
+    if current_user() is not None:
+        return events
+    with_documents = {d.event_id for d in repo.documents() if d.is_public}
+    return [e for e in events if e.public or e.id in with_documents]
+
+
+def visible_event(event_id):
+    """One event if the current visitor may see it, else None."""
+    return next((e for e in visible_events() if e.id == event_id), None)
+
+
 def visible_documents(event_id=None):
     """The documents (of one event) the current visitor may see."""
     return [d for d in repository().documents(event_id) if visible(d)]

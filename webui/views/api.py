@@ -3,7 +3,7 @@ from flask import Blueprint, current_app, jsonify, request
 
 from indexer.errors import IndexerError, QueryError
 from repo.errors import NotFound
-from webui.services import repository, search_service
+from webui.services import repository, search_service, visible_event, visible_events
 from webui.viewmodels import read_search_args
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -60,17 +60,17 @@ def document(doc_id):
 @bp.get("/events")
 def events():
     """All events."""
-    return jsonify([e.to_dict() for e in repository().events()])
+    return jsonify([e.to_dict() for e in visible_events()])
 
 
 @bp.get("/events/<event_id>")
 def event(event_id):
     """One event, with its documents."""
     repo = repository()
-    try:
-        data = repo.event(event_id).to_dict()
-    except NotFound as e:
-        raise ApiError(404, str(e)) from e
+    event = visible_event(event_id)
+    if event is None:
+        raise ApiError(404, f"unknown event {event_id!r}")
+    data = event.to_dict()
     data["documents"] = [d.to_dict() for d in repo.documents(event_id) if d.is_public]
     return jsonify(data)
 

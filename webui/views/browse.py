@@ -6,7 +6,7 @@ from indexer.errors import IndexerError, QueryError
 from repo.errors import NotFound
 from webui.security import current_user
 from webui.services import (repository, search_service, visible, visible_documents,
-                             visible_works)
+                            visible_event, visible_events, visible_works)
 
 bp = Blueprint("browse", __name__)
 
@@ -14,8 +14,7 @@ bp = Blueprint("browse", __name__)
 @bp.get("/events")
 def events():
     """All events, like the Secretariat's listing, filterable by year and region."""
-    repo = repository()
-    all_events = repo.events()
+    all_events = visible_events()
     year, region = request.args.get("year", ""), request.args.get("region", "")
     shown = [e for e in all_events if (not year or e.year == year)
              and (not region or e.region == region)]
@@ -28,10 +27,8 @@ def events():
 @bp.get("/events/<event_id>")
 def event(event_id):
     """One event: its metadata and its documents."""
-    repo = repository()
-    try:
-        ev = repo.event(event_id)
-    except NotFound:
+    ev = visible_event(event_id)
+    if ev is None:
         abort(404, _("There is no event with this address."))
     works = visible_works(event_id)
     # Documents the Secretariat's listing says exist, not uploaded yet: a slot is filled

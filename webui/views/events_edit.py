@@ -56,7 +56,8 @@ def _read(event, form):
                       end=form.get("end", "") or form.get("start", ""),
                       organisers=split("organisers"), funders=split("funders"),
                       topics=[t.lower() for t in split("topics")], participants=participants,
-                      descriptions={k: v for k, v in descriptions.items() if v})
+                      descriptions={k: v for k, v in descriptions.items() if v},
+                      public=form.get("public") == "1")
     return changed, errors
 
 

@@ -120,7 +120,8 @@ def _event_for(form):
                   organisers=split("new_organisers"), funders=split("new_funders"),
                   topics=[t.lower() for t in split("new_topics")],
                   descriptions={lang: form.get("new_description", "").strip()}
-                  if form.get("new_description", "").strip() else {})
+                  if form.get("new_description", "").strip() else {},
+                  public=form.get("status") == "published")
     with repo.writing(timeout=WEB_LOCK_WAIT):
         repo.put_event(event, actor=g.user["name"], address=request.remote_addr)
     return event_id
