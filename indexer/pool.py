@@ -16,6 +16,9 @@ from repo.lifetime import die_with_parent
 
 def _serve(conn, memory_mb, max_pages, parent_pid=None):
     die_with_parent(parent_pid)          # never outlive the writer holding the lock
+    # Reading PDFs can wait; a delegate's search cannot: the kernel gives the server's
+    # threads the CPU first.
+    os.nice(EXTRACTION_NICE)
     if memory_mb:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -32,6 +35,9 @@ def _serve(conn, memory_mb, max_pages, parent_pid=None):
             conn.send((key, "too_large", "the PDF needs more memory than allowed to read"))
         except Exception as e:  # a pypdf bug on one file must not stop the batch
             conn.send((key, "corrupt", f"the PDF cannot be read ({type(e).__name__}: {e})"))
+
+
+EXTRACTION_NICE = 10
 
 
 class _Worker:

@@ -33,5 +33,9 @@ class LockHeld(RepoError):
     """Another process holds the repository's write lock."""
 
 
+class Busy(LockHeld):
+    """As many requests as may write at once are writing already; try again shortly."""
+
+
 class ManifestError(RepoError):
     """The documents/ manifest is malformed; the message names the entry."""

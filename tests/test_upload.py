@@ -460,3 +460,25 @@ def test_an_event_made_by_a_draft_upload_stays_with_staff_until_published(staff,
                                   "type": "report", "language": "", "note": "",
                                   "status": "published"}).status_code == 302
     assert anon.get("/events/2024-geneva").status_code == 200
+
+
+def test_writers_beyond_the_gate_are_told_busy_and_searches_go_on(staff, app, samples, data):
+    import time
+    gate = app.extensions["minamata"].write_gate
+    assert gate.acquire(timeout=1)             # another request is writing
+    try:
+        started = time.monotonic()
+        r = _upload(staff, [("r.pdf", (samples / "good.pdf").read_bytes())])
+        assert r.status_code == 503 and r.headers["Retry-After"] == "5"
+        assert "busy" in text(r) and time.monotonic() - started < 10
+        assert app.test_client().get("/?q=mercury").status_code == 200
+        token = Repository(Settings.from_env(environ={}, data_dir=data)).accounts.new_token(
+            "amina")
+        api = app.test_client().post(
+            "/api/documents", headers={"Authorization": f"Bearer {token}"},
+            data={"file": (io.BytesIO((samples / "good.pdf").read_bytes()), "r.pdf"),
+                  "event": "2019-osaka-waste", "type": "report"})
+        assert api.status_code == 503 and api.headers["Retry-After"] == "5"
+    finally:
+        gate.release()
+    assert _upload(staff, [("r.pdf", (samples / "good.pdf").read_bytes())]).status_code == 200

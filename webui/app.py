@@ -49,7 +49,8 @@ def create_app(config=None):
         BABEL_TRANSLATION_DIRECTORIES=str(
             i18n.compile_catalogues(store.data_dir / "translations")),
     )
-    app.extensions["minamata"] = Services(store, settings.search_cache)
+    app.extensions["minamata"] = Services(store, settings.search_cache,
+                                          settings.writers_per_process)
     load_thesaurus()        # a broken thesaurus entry stops the start, naming the entry
     Babel(app, locale_selector=i18n.select_locale)
     for bp in (search.bp, browse.bp, api.bp, staff.bp, upload.bp, curate.bp, audit.bp,

@@ -8,6 +8,7 @@ from flask import current_app, g
 
 from indexer.ingest import Indexer
 from indexer.search import MatchCache, SearchService
+from repo.errors import Busy
 from repo.files import WorkArea
 from repo.store import Repository
 from repo.works import group_works
@@ -16,8 +17,9 @@ from repo.works import group_works
 class Services:
     """Factories for the repository and search facade of one app."""
 
-    def __init__(self, store_settings, search_cache=0):
+    def __init__(self, store_settings, search_cache=0, writers=1):
         self.store_settings = store_settings
+        self.write_gate = threading.BoundedSemaphore(max(1, writers))
         self.index_store = Indexer(store_settings).index
         self._local = threading.local()
         # One cache for all of a process's threads: a delegate's next page or facet
@@ -34,18 +36,29 @@ class Services:
 
 
 WEB_LOCK_WAIT = 60.0      # a web request waits this long for another writer to finish
+GATE_WAIT = 2.0           # ... and this long for a turn to write in its own process
 
 
 @contextmanager
 def writer():
     """An Indexer for writing from a request: it waits for the write lock, extracts in one
-    worker, and is closed at the end."""
-    store = replace(services().store_settings, lock_timeout=WEB_LOCK_WAIT, workers=1)
-    indexer = Indexer(store)
+    worker, and is closed at the end.
+
+    Only `writers_per_process` request threads may write (or wait to) at once: the others
+    are answered "busy" (Busy) at once instead of holding a server thread, so searches
+    always have threads left (20 uploaders made 12 of 28 searches time out)."""
+    gate = services().write_gate
+    if not gate.acquire(timeout=GATE_WAIT):
+        raise Busy("the repository is busy with other changes; try again in a moment")
     try:
-        yield indexer
+        store = replace(services().store_settings, lock_timeout=WEB_LOCK_WAIT, workers=1)
+        indexer = Indexer(store)
+        try:
+            yield indexer
+        finally:
+            indexer.close()
     finally:
-        indexer.close()
+        gate.release()
 
 
 @contextmanager

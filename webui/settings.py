@@ -24,6 +24,9 @@ class WebSettings:
                                     "when served behind HTTPS).")
     sign_in_rules: ThrottleRules = _setting(ThrottleRules(), "How failed sign-ins are "
                                             "limited (per address, per account).")
+    writers_per_process: int = _setting(1, "Request threads of a server process that may "
+                                        "write at once; others are answered 'busy' (503) "
+                                        "so that searches always have threads.")
     testing: bool = _setting(False, "Flask testing mode.")
 
     @classmethod

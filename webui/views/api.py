@@ -82,7 +82,7 @@ def add_document():
     with `Authorization: Bearer TOKEN`; 201 with the document, or 4xx {"error": ...}."""
     from indexer.errors import PdfRefused
     from repo.errors import DuplicateDocument, InvalidInput, LockHeld
-    from webui.views.upload import store_upload
+    from webui.views.upload import RETRY_AFTER, store_upload
     user = _token_user()
     upload = request.files.get("file")
     if upload is None or not upload.filename:
@@ -103,7 +103,7 @@ def add_document():
     except (PdfRefused, InvalidInput, NotFound) as e:
         raise ApiError(400 if not isinstance(e, NotFound) else 404, str(e)) from e
     except LockHeld as e:
-        raise ApiError(503, str(e)) from e
+        return jsonify(error=str(e)), 503, {"Retry-After": str(RETRY_AFTER)}
     return jsonify(doc.to_dict()), 201
 
 

@@ -62,8 +62,15 @@ def upload():
         errors["event"] = str(e)
         return render_template("upload.html", **_form_context(request.form, errors)), 400
     results = [_store_one(f, event_id, request.form, len(files) == 1) for f in files]
-    status = 200 if any(r["doc"] for r in results) else 400
-    return render_template("uploaded.html", results=results, event_id=event_id), status
+    page = render_template("uploaded.html", results=results, event_id=event_id)
+    if any(r["doc"] for r in results):
+        return page, 200
+    if any(r.get("busy") for r in results):
+        return page, 503, {"Retry-After": str(RETRY_AFTER)}
+    return page, 400
+
+
+RETRY_AFTER = 5          # seconds a busy answer asks the client to wait
 
 
 def _check_fields(form):
@@ -146,6 +153,7 @@ def _store_one(upload, event_id, form, single):
         result["error"] = refusal_message(e)
     except LockHeld:
         result["error"] = _("The repository is busy; please try again in a minute.")
+        result["busy"] = True
     return result
 
 
