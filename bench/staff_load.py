@@ -101,6 +101,7 @@ def uploader(s, deadline, results, pdfs):
         results.append((marker, status, time.perf_counter() - started,
                         "added as" in html))
         if status == 503:
+            pdfs.append((marker, content))     # not stored: the same file again later
             time.sleep(1.0)          # busy: the server said to come back (Retry-After)
 
 

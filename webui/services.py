@@ -36,7 +36,8 @@ class Services:
 
 
 WEB_LOCK_WAIT = 60.0      # a web request waits this long for another writer to finish
-GATE_WAIT = 2.0           # ... and this long for a turn to write in its own process
+GATE_WAIT = 0.05          # ... and this long for a turn to write in its own process:
+#                           a thread waiting here is one a search cannot have
 
 
 @contextmanager
