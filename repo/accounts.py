@@ -226,6 +226,23 @@ class Accounts:
                                   [(r,) for r in attempt.rows])
             self.conn.execute("DELETE FROM sign_in_failures WHERE key=?", (attempt.pair,))
 
+    def failed_sign_ins(self, hours=24):
+        """[{hour, address, attempts, accounts}] of the failed sign-ins of the last `hours`,
+        newest first: the sign-in log summed per address and hour (UTC)."""
+        rows = self.conn.execute(
+            "SELECT key, at FROM sign_in_failures WHERE key LIKE 'pair:%' AND at>?",
+            (time.time() - hours * 3600,)).fetchall()
+        groups = {}
+        for row in rows:
+            name, _, address = row["key"][5:].rpartition("|")
+            hour = time.strftime("%Y-%m-%d %H:00", time.gmtime(row["at"]))
+            entry = groups.setdefault((hour, address), {"hour": hour, "address": address,
+                                                         "attempts": 0, "accounts": set()})
+            entry["attempts"] += 1
+            entry["accounts"].add(name)
+        out = sorted(groups.values(), key=lambda e: (e["hour"], e["attempts"]), reverse=True)
+        return [dict(e, accounts=sorted(e["accounts"])) for e in out]
+
     def _failures(self, key, since):
         return self.conn.execute("SELECT COUNT(*) AS n FROM sign_in_failures WHERE key=? "
                                  "AND at>?", (key, since)).fetchone()["n"]

@@ -61,6 +61,12 @@ T = {  # English: (French, Spanish)
     "Shown to delegates even before one of its documents is published": (
         "Visible par les délégués avant même qu'un de ses documents soit publié",
         "Visible para los delegados incluso antes de que se publique uno de sus documentos"),
+    "Failed sign-ins, last 24 hours": ("Connexions échouées, dernières 24 heures", "Inicios de sesión fallidos, últimas 24 horas"),
+    "Hour (UTC)": ("Heure (UTC)", "Hora (UTC)"),
+    "Attempts": ("Tentatives", "Intentos"),
+    "Accounts tried": ("Comptes essayés", "Cuentas probadas"),
+    "None.": ("Aucune.", "Ninguno."),
+    "Changes and sign-ins": ("Modifications et connexions", "Cambios e inicios de sesión"),
     "Open at page %(n)s": ("Ouvrir à la page %(n)s", "Abrir en la página %(n)s"),
     "also on pages": ("aussi aux pages", "también en las páginas"),
     "best match first": ("les plus pertinentes d'abord", "las más pertinentes primero"),

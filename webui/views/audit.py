@@ -31,7 +31,8 @@ def audit_log():
         return Response(_csv(entries), mimetype="text/csv",
                         headers={"Content-Disposition": "attachment; filename=audit.csv"})
     return render_template("audit.html", entries=entries[:500], filters=f, actions=ACTIONS,
-                           more=len(entries) > 500)
+                           more=len(entries) > 500,
+                           failures=repository().accounts.failed_sign_ins()[:200])
 
 
 def _csv(entries):
