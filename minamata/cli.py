@@ -2,6 +2,7 @@
 import argparse
 import json
 import re
+import sqlite3
 import sys
 from html import unescape
 
@@ -11,7 +12,7 @@ from indexer.ingest import Indexer
 from indexer.schema import FACETS
 from indexer.search import SearchService
 from indexer.versions import suggest_versions
-from repo.errors import LockHeld, RepoError
+from repo.errors import DISK_FULL, LockHeld, RepoError, is_disk_full
 from repo.models import DOCUMENT_TYPES
 from repo.settings import Settings
 from webui.settings import WebSettings
@@ -26,10 +27,15 @@ def main(argv=None):
     except (RepoError, IndexerError, ValueError) as e:
         print(f"minamata: error: {e}", file=sys.stderr)
         return 1
-    except BrokenPipeError:
-        # `minamata search ... | head`: the reader left; that is not an error.
-        sys.stderr.close()
-        return 0
+    except (OSError, sqlite3.Error) as e:
+        if isinstance(e, BrokenPipeError):
+            # `minamata search ... | head`: the reader left; that is not an error.
+            sys.stderr.close()
+            return 0
+        if not is_disk_full(e):
+            raise
+        print(f"minamata: error: {DISK_FULL}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("minamata: interrupted", file=sys.stderr)
         return 130

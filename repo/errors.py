@@ -39,3 +39,23 @@ class Busy(LockHeld):
 
 class ManifestError(RepoError):
     """The documents/ manifest is malformed; the message names the entry."""
+
+
+DISK_FULL = ("the disk is full: nothing was saved (the repository is as it was); free some "
+             "space, then try again")
+
+
+def is_disk_full(exc):
+    """Whether an exception (or one it was raised from) says the disk is full: an OSError
+    ENOSPC or EDQUOT, or SQLite's "database or disk is full"."""
+    import errno
+    import sqlite3
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        if isinstance(exc, sqlite3.OperationalError) and "disk is full" in str(exc):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False

@@ -67,6 +67,10 @@ T = {  # English: (French, Spanish)
     "Accounts tried": ("Comptes essayés", "Cuentas probadas"),
     "None.": ("Aucune.", "Ninguno."),
     "Changes and sign-ins": ("Modifications et connexions", "Cambios e inicios de sesión"),
+    "The server's disk is full: nothing was saved. Please tell the Secretariat's IT staff; try again once space has been freed.": (
+        "Le disque du serveur est plein : rien n'a été enregistré. Prévenez le service informatique du Secrétariat ; réessayez une fois de l'espace libéré.",
+        "El disco del servidor está lleno: no se guardó nada. Avise al personal informático de la Secretaría; vuelva a intentarlo cuando se haya liberado espacio."),
+    "The disk is full": ("Le disque est plein", "El disco está lleno"),
     "Open at page %(n)s": ("Ouvrir à la page %(n)s", "Abrir en la página %(n)s"),
     "also on pages": ("aussi aux pages", "también en las páginas"),
     "best match first": ("les plus pertinentes d'abord", "las más pertinentes primero"),

@@ -482,3 +482,40 @@ def test_writers_beyond_the_gate_are_told_busy_and_searches_go_on(staff, app, sa
     finally:
         gate.release()
     assert _upload(staff, [("r.pdf", (samples / "good.pdf").read_bytes())]).status_code == 200
+
+
+def _disk_full(*_args, **_kwargs):
+    import errno
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_a_full_disk_is_said_plainly_and_nothing_is_half_written(staff, app, samples, data,
+                                                                   monkeypatch, capsys):
+    from minamata import cli
+    from repo.files import PdfStore
+    before = sorted(p.name for p in (data / "files").rglob("*"))
+    monkeypatch.setattr(PdfStore, "put", _disk_full)
+    r = _upload(staff, [("r.pdf", (samples / "good.pdf").read_bytes())])
+    assert r.status_code == 507 and "disk is full" in text(r)
+    token = Repository(Settings.from_env(environ={}, data_dir=data)).accounts.new_token("amina")
+    api = app.test_client().post(
+        "/api/documents", headers={"Authorization": f"Bearer {token}"},
+        data={"file": (io.BytesIO((samples / "good.pdf").read_bytes()), "r.pdf"),
+              "event": "2019-osaka-waste", "type": "report"})
+    assert api.status_code == 507 and "disk is full" in api.get_json()["error"]
+    code = cli.main(["--data", str(data), "add", str(samples / "good.pdf"), "--event",
+                     "2019-osaka-waste", "--type", "report"])
+    err = capsys.readouterr().err
+    assert code == 1 and "the disk is full" in err and "Traceback" not in err
+    assert sorted(p.name for p in (data / "files").rglob("*")) == before
+    assert Repository(Settings.from_env(environ={}, data_dir=data)).catalog.find_by_id(
+        "2019-osaka-waste-report-1") is None
+
+
+def test_sign_in_works_with_the_disk_full(app, monkeypatch):
+    from repo.accounts import Accounts
+    monkeypatch.setattr(Accounts, "begin_attempt", _disk_full)
+    client = app.test_client()
+    r = client.post("/staff/sign-in", data={"name": "amina", "password": PASSWORD,
+                                            "csrf_token": _token(client, "/staff/sign-in")})
+    assert r.status_code == 302 and client.get("/staff/upload").status_code == 200

@@ -8,6 +8,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from indexer.thesaurus import load_thesaurus
+from repo.errors import DISK_FULL, is_disk_full
 from repo.settings import Settings
 from webui import i18n, labels, security, viewmodels
 from webui.services import Services, close_repository
@@ -92,6 +93,15 @@ def _http_error(e):
 
 
 def _server_error(e):
+    if is_disk_full(e):
+        # 507 Insufficient Storage: said plainly; every write is atomic, so nothing half
+        # written is left behind.
+        current_app.logger.error("disk full: %s", e)
+        if _wants_json():
+            return jsonify(error=DISK_FULL), 507
+        return render_template("error.html", code=507, message=_(
+            "The server's disk is full: nothing was saved. Please tell the Secretariat's "
+            "IT staff; try again once space has been freed.")), 507
     current_app.logger.exception("unhandled error")
     if _wants_json():
         return jsonify(error="internal error"), 500

@@ -6,6 +6,7 @@ from flask import (Blueprint, current_app, redirect, render_template, request, s
 from flask_babel import gettext as _
 
 from repo.accounts import Throttled
+from repo.errors import is_disk_full
 from webui.security import current_user, safe_next
 from webui.services import repository
 
@@ -24,7 +25,8 @@ def sign_in():
     repo = repository()
     rules = current_app.config["MINAMATA_SIGN_IN_RULES"]
     try:
-        attempt = repo.accounts.begin_attempt(name, request.remote_addr, rules)
+        attempt = _unless_disk_full(
+            lambda: repo.accounts.begin_attempt(name, request.remote_addr, rules))
     except Throttled as e:
         if e.scope == "account":
             error = _("Too many failed attempts on this account. Please wait %(n)s seconds "
@@ -34,7 +36,7 @@ def sign_in():
                       n=rules.window // 60)
         return render_template("sign_in.html", next=target, error=error,
                                name=name), 429
-    if attempt.slowed and not current_app.testing:
+    if attempt and attempt.slowed and not current_app.testing:
         time.sleep(1.0)
     user = repo.accounts.authenticate(name, password)
     if user is None:
@@ -44,13 +46,30 @@ def sign_in():
         # The same message whether or not the account exists.
         return render_template("sign_in.html", next=target, name=name,
                                error=_("Wrong name or password.")), 401
-    repo.accounts.succeeded(attempt)
-    with repo.catalog.transaction():
-        repo.audit.record(user.name, "sign_in", user.name, address=request.remote_addr)
+    if attempt:
+        _unless_disk_full(lambda: repo.accounts.succeeded(attempt))
+    _unless_disk_full(lambda: _record_sign_in(repo, user))
     session.clear()                       # a new session on sign-in (no fixation)
     session["user"] = {"name": user.name, "role": user.role, "gen": user.generation}
     session.permanent = True
     return redirect(target)
+
+
+def _record_sign_in(repo, user):
+    with repo.catalog.transaction():
+        repo.audit.record(user.name, "sign_in", user.name, address=request.remote_addr)
+
+
+def _unless_disk_full(write):
+    """Run a bookkeeping write of sign-in; with the disk full, sign-in still works (it
+    needs no write: the session is a cookie), without its count or its audit line."""
+    try:
+        return write()
+    except Exception as e:  # noqa: BLE001 - only the disk-full case is swallowed
+        if not is_disk_full(e):
+            raise
+        current_app.logger.error("disk full: sign-in not counted or audited (%s)", e)
+        return None
 
 
 @bp.post("/sign-out")
