@@ -217,9 +217,14 @@ def test_edit_needs_staff_and_valid_fields(staff, app):
     assert staff.get("/staff/documents/nope/edit").status_code == 404
 
 
-def test_concurrent_uploads_lose_nothing_and_store_a_file_once(app, samples, tmp_path, data):
+def test_concurrent_uploads_lose_nothing_and_store_a_file_once(samples, tmp_path, data):
     import threading
     from tests.conftest import make_pdf
+    # Four request threads may write at once here: the storage's own locking is tested,
+    # not the server's write gate (tested below).
+    app = create_app(WebSettings(store=Settings.from_env(environ={}, data_dir=data, workers=1,
+                                                         max_file_bytes=200_000),
+                                 testing=True, writers_per_process=4))
     clients = []
     for _ in range(4):
         c = app.test_client()
@@ -464,8 +469,8 @@ def test_an_event_made_by_a_draft_upload_stays_with_staff_until_published(staff,
 
 def test_writers_beyond_the_gate_are_told_busy_and_searches_go_on(staff, app, samples, data):
     import time
-    gate = app.extensions["minamata"].write_gate
-    assert gate.acquire(timeout=1)             # another request is writing
+    line = app.extensions["minamata"].write_line
+    assert line.acquire(timeout=1) and line.acquire(timeout=1)   # one writing, one waiting
     try:
         started = time.monotonic()
         r = _upload(staff, [("r.pdf", (samples / "good.pdf").read_bytes())])
@@ -480,7 +485,8 @@ def test_writers_beyond_the_gate_are_told_busy_and_searches_go_on(staff, app, sa
                   "event": "2019-osaka-waste", "type": "report"})
         assert api.status_code == 503 and api.headers["Retry-After"] == "5"
     finally:
-        gate.release()
+        line.release()
+        line.release()
     assert _upload(staff, [("r.pdf", (samples / "good.pdf").read_bytes())]).status_code == 200
 
 
@@ -519,3 +525,12 @@ def test_sign_in_works_with_the_disk_full(app, monkeypatch):
     r = client.post("/staff/sign-in", data={"name": "amina", "password": PASSWORD,
                                             "csrf_token": _token(client, "/staff/sign-in")})
     assert r.status_code == 302 and client.get("/staff/upload").status_code == 200
+
+
+def test_a_writer_waits_in_line_for_its_turn(staff, app, samples):
+    import threading
+    gate = app.extensions["minamata"].write_gate
+    assert gate.acquire(timeout=1)                      # another request is writing
+    threading.Timer(0.5, gate.release).start()          # ... and finishes soon
+    r = _upload(staff, [("r.pdf", (samples / "good.pdf").read_bytes())])
+    assert r.status_code == 200 and "added as" in text(r)

@@ -20,6 +20,8 @@ class Services:
     def __init__(self, store_settings, search_cache=0, writers=1):
         self.store_settings = store_settings
         self.write_gate = threading.BoundedSemaphore(max(1, writers))
+        # Writing or waiting to: a bounded line, so writers never take every thread.
+        self.write_line = threading.BoundedSemaphore(max(1, writers) + WAITING)
         self.index_store = Indexer(store_settings).index
         self._local = threading.local()
         # One cache for all of a process's threads: a delegate's next page or facet
@@ -36,8 +38,9 @@ class Services:
 
 
 WEB_LOCK_WAIT = 60.0      # a web request waits this long for another writer to finish
-GATE_WAIT = 0.05          # ... and this long for a turn to write in its own process:
-#                           a thread waiting here is one a search cannot have
+GATE_WAIT = 10.0          # ... and this long in line for its turn in its own process
+WAITING = 1               # writers per process that may wait in line; more are "busy":
+#                           a thread waiting is one a search cannot have
 
 
 @contextmanager
@@ -45,21 +48,27 @@ def writer():
     """An Indexer for writing from a request: it waits for the write lock, extracts in one
     worker, and is closed at the end.
 
-    Only `writers_per_process` request threads may write (or wait to) at once: the others
-    are answered "busy" (Busy) at once instead of holding a server thread, so searches
-    always have threads left (20 uploaders made 12 of 28 searches time out)."""
-    gate = services().write_gate
-    if not gate.acquire(timeout=GATE_WAIT):
+    Only `writers_per_process` request threads may write at once and WAITING more wait
+    in line: the others are answered "busy" (Busy) at once instead of holding a server
+    thread, so searches always have threads left (20 uploaders made 12 of 28 searches
+    time out)."""
+    gate, line = services().write_gate, services().write_line
+    if not line.acquire(blocking=False):
         raise Busy("the repository is busy with other changes; try again in a moment")
     try:
-        store = replace(services().store_settings, lock_timeout=WEB_LOCK_WAIT, workers=1)
-        indexer = Indexer(store)
+        if not gate.acquire(timeout=GATE_WAIT):
+            raise Busy("the repository is busy with other changes; try again in a moment")
         try:
-            yield indexer
+            store = replace(services().store_settings, lock_timeout=WEB_LOCK_WAIT, workers=1)
+            indexer = Indexer(store)
+            try:
+                yield indexer
+            finally:
+                indexer.close()
         finally:
-            indexer.close()
+            gate.release()
     finally:
-        gate.release()
+        line.release()
 
 
 @contextmanager
