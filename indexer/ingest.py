@@ -36,12 +36,14 @@ class LoadReport:
 class Indexer:
     """The repository plus its index: add documents, load the manifest, keep the index."""
 
-    def __init__(self, settings):
+    def __init__(self, settings, pool=None):
+        """`pool`: the ExtractionPool to read PDFs with (a server process passes its own,
+        whose worker is kept between uploads); by default one per Indexer."""
         self.settings = settings
         self.repo = Repository(settings)
         self.index = IndexStore(settings.data_dir / "index")
-        self.pool = ExtractionPool(settings.workers, settings.extract_timeout,
-                                   settings.extract_memory_mb, settings.max_pages)
+        self.pool = pool or ExtractionPool(settings.workers, settings.extract_timeout,
+                                           settings.extract_memory_mb, settings.max_pages)
 
     def close(self):
         """Release the catalog connection."""

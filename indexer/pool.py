@@ -6,6 +6,7 @@ A pathological PDF can make pypdf loop or balloon; in a worker process we can st
 import multiprocessing as mp
 import os
 import resource
+import threading
 import time
 from multiprocessing.connection import wait
 
@@ -23,7 +24,10 @@ def _serve(conn, memory_mb, max_pages, parent_pid=None):
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     while True:
-        task = conn.recv()
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return                       # the parent has gone (or closed its end)
         if task is None:
             return
         key, path = task
@@ -38,6 +42,14 @@ def _serve(conn, memory_mb, max_pages, parent_pid=None):
 
 
 EXTRACTION_NICE = 10
+KEEP_AFTER_BYTES = 20 * 1024 * 1024
+
+
+def _size(path):
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 class _Worker:
@@ -71,23 +83,51 @@ class _Worker:
 class ExtractionPool:
     """Run analyse_pdf over many files in `workers` processes, each under a time limit."""
 
-    def __init__(self, workers=2, timeout=120.0, memory_mb=2048, max_pages=2000):
+    def __init__(self, workers=2, timeout=120.0, memory_mb=2048, max_pages=2000,
+                 keep=False):
         self.workers = max(1, workers)
         self.timeout = timeout
         self.memory_mb = memory_mb
         self.max_pages = max_pages
         # spawn, not fork: the caller may be a threaded web server.
         self.ctx = mp.get_context("spawn")
+        # With `keep`, idle workers wait for the next call (a server process's uploads):
+        # starting one, imports and language profiles, cost ~0.7 s of CPU per upload.
+        self.keep = keep
+        self._idle = []
+        self._lock = threading.Lock()
 
     def run(self, items):
         """Yield (key, result) for each (key, path); result is a dict or a PdfRefused."""
         pending = list(items)[::-1]
-        workers = [self._new() for _ in range(min(self.workers, len(pending)))]
+        workers = [self._take() for _ in range(min(self.workers, len(pending)))]
+        # A worker that read a large file keeps the memory it took: not kept.
+        keep = self.keep and all(_size(path) < KEEP_AFTER_BYTES for _, path in pending)
         try:
             yield from self._drive(pending, workers)
         finally:
             for w in workers:
-                w.stop(kill=w.task is not None)
+                if keep and w.task is None and w.process.is_alive():
+                    with self._lock:
+                        self._idle.append(w)
+                else:
+                    w.stop(kill=w.task is not None)
+
+    def close(self):
+        """Stop the idle workers kept for later calls."""
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for w in idle:
+            w.stop()
+
+    def _take(self):
+        with self._lock:
+            while self._idle:
+                w = self._idle.pop()
+                if w.process.is_alive():
+                    return w
+                w.conn.close()
+        return self._new()
 
     def analyse(self, path):
         """Analyse one file (in a worker, under the limits); raises PdfRefused."""

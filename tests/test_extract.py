@@ -52,3 +52,22 @@ def test_pool_stops_a_file_over_its_time_limit_and_goes_on(samples):
     assert results["slow"].reason == "timeout"
     pool.timeout = 60
     assert pool.analyse(samples / "good.pdf")["page_count"] == 2
+
+
+def test_a_kept_worker_serves_the_next_file_and_is_replaced_when_it_died(samples):
+    import os
+    import signal
+    from indexer.pool import ExtractionPool
+    pool = ExtractionPool(1, timeout=60, keep=True)
+    try:
+        assert pool.analyse(samples / "good.pdf")["page_count"] == 2
+        [first] = pool._idle
+        assert pool.analyse(samples / "script.pdf")["page_count"] == 1
+        assert pool._idle == [first]                     # the same process, reused
+        os.kill(first.process.pid, signal.SIGKILL)
+        first.process.join(5)
+        assert pool.analyse(samples / "good.pdf")["page_count"] == 2
+        assert pool._idle and pool._idle[0] is not first
+    finally:
+        pool.close()
+    assert pool._idle == []

@@ -1,5 +1,6 @@
 """What the views call: the catalog (one connection per request) and the search facade
 (one per server thread, since Whoosh searchers are not shared between threads)."""
+import os
 import threading
 from contextlib import contextmanager
 from dataclasses import replace
@@ -7,6 +8,7 @@ from dataclasses import replace
 from flask import current_app, g
 
 from indexer.ingest import Indexer
+from indexer.pool import ExtractionPool
 from indexer.search import MatchCache, SearchService
 from repo.errors import Busy
 from repo.files import WorkArea
@@ -20,6 +22,7 @@ class Services:
     def __init__(self, store_settings, search_cache=0, writers=1):
         self.store_settings = store_settings
         self.write_gate = threading.BoundedSemaphore(max(1, writers))
+        self._pool, self._pool_pid, self._pool_lock = None, None, threading.Lock()
         # Writing or waiting to: a bounded line, so writers never take every thread.
         self.write_line = threading.BoundedSemaphore(max(1, writers) + WAITING)
         self.index_store = Indexer(store_settings).index
@@ -27,6 +30,17 @@ class Services:
         # One cache for all of a process's threads: a delegate's next page or facet
         # click may be answered by any of them.
         self.match_cache = MatchCache(search_cache) if search_cache else None
+
+    def extraction_pool(self):
+        """This process's extraction pool, one worker kept between uploads (made in the
+        process that uses it: a server forks its workers after the app is made)."""
+        with self._pool_lock:
+            if self._pool is None or self._pool_pid != os.getpid():
+                s = self.store_settings
+                self._pool = ExtractionPool(1, s.extract_timeout, s.extract_memory_mb,
+                                            s.max_pages, keep=True)
+                self._pool_pid = os.getpid()
+            return self._pool
 
     def search_service(self):
         """This thread's SearchService."""
@@ -60,7 +74,7 @@ def writer():
             raise Busy("the repository is busy with other changes; try again in a moment")
         try:
             store = replace(services().store_settings, lock_timeout=WEB_LOCK_WAIT, workers=1)
-            indexer = Indexer(store)
+            indexer = Indexer(store, pool=services().extraction_pool())
             try:
                 yield indexer
             finally:
