@@ -45,7 +45,7 @@ def main():
             print(f"{distinct:,} distinct words begin with 'con'")
             # Ours first: the peak RSS after it is its own.
             for label, bounded in (("commonest (ours)", True), ("every word (Whoosh)", False)):
-                q = parse_query("con*", s.schema)
+                q = parse_query("con*")
                 started = time.perf_counter()
                 if bounded:
                     q, _ = bound_prefixes(q, s.reader())

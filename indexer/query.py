@@ -27,7 +27,7 @@ import re
 import time
 import unicodedata
 from contextlib import contextmanager
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
 
 from whoosh import query as wq
 from whoosh.matching import FilterMatcher, ListMatcher, NullMatcher
@@ -67,18 +67,16 @@ def required_words(n):
     return min(n, 2)
 
 
-def parse_query(text, schema, limit=MAX_QUERY_CHARS, text_fields=False, ranking=RANKING):
-    """A Whoosh query for the user's text, or QueryError with a message fit to show.
-    `text_fields` also admits `text_fr:` and the like (for the thesaurus's expansion)."""
+def parse_query(text, limit=MAX_QUERY_CHARS, text_fields=False, ranking=RANKING):
+    """A Whoosh query (for indexer.schema's fields) for the user's text, or QueryError
+    with a message fit to show. `text_fields` also admits `text_fr:` and the like (for
+    the thesaurus's expansion)."""
     text = unicodedata.normalize("NFC", (text or "")).strip()
     check_length(text, limit)
     if not text:
         return wq.Every()
     fields = USER_FIELDS + (TEXT_FIELDS if text_fields else ())
-    tokens = _tokenize(text, fields)
-    clauses = _Parser(tokens).clauses()
-    q = _Builder(schema, ranking).top(clauses)
-    return q
+    return _Builder(ranking).top(_Parser(_tokenize(text, fields)).clauses())
 
 
 def check_length(text, limit=MAX_QUERY_CHARS):
@@ -175,7 +173,6 @@ def _word_token(raw, fields):
 class _Clause:
     occur: str                   # "should", "must" or "not"
     node: object                 # _Token, or ("group", [clauses], token), or ("or", [nodes])
-    words: list = dc_field(default_factory=list)
 
 
 class _Parser:
@@ -206,7 +203,7 @@ class _Parser:
                 elif out:
                     pending = tok.text
                 continue
-            if tok.kind == "open" and depth >= MAX_DEPTH or tok.kind == "open" and self.flat:
+            if tok.kind == "open" and (depth >= MAX_DEPTH or self.flat):
                 self.flat += 1          # too deep to be meant: its words join this group
                 continue
             if tok.kind == "open":
@@ -272,8 +269,7 @@ def _is_symbol(raw, parts):
 class _Builder:
     """Clauses to a Whoosh query."""
 
-    def __init__(self, schema, ranking):
-        self.schema = schema
+    def __init__(self, ranking):
         self.r = ranking
 
     def top(self, clauses):
@@ -386,12 +382,10 @@ class _Builder:
         its own languages' fields only)."""
         subs = [wq.Term("title", folded, boost=self.r.title),
                 wq.Term("text_any", folded, boost=self.r.exact)]
-        seen = {folded}
         for lang, analyzer in _ANALYZERS.items():
             stems = [t.text for t in analyzer(raw.lower())]
             if len(stems) == 1:
                 subs.append(wq.Term(f"text_{lang}", stems[0], boost=self.r.stemmed))
-                seen.add(stems[0])
         return wq.Or(subs)
 
     @staticmethod
@@ -408,11 +402,8 @@ class _Builder:
         parts = _parts(text)
         if not parts:
             return None
-        if fieldname in FACETS or fieldname == "symbol":
-            return self.fielded(text, fieldname)
-        if fieldname in TEXT_FIELDS or fieldname == "title":
-            return wq.Phrase(fieldname, parts) if len(parts) > 1 and \
-                fieldname in ("title", "text_any") else self.fielded(text, fieldname)
+        if fieldname:
+            return self.fielded(text, fieldname)     # a phrase there where positions are
         if len(parts) == 1:
             return _or([wq.Term("text_any", parts[0], boost=self.r.exact),
                         wq.Term("title", parts[0], boost=self.r.title)])

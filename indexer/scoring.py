@@ -42,34 +42,36 @@ class BM25(scoring.BM25F):
         return log(1 + (total - n + 0.5) / (n + 0.5))
 
 
-def field_lengths(reader, fieldname):
-    """[length of `fieldname` in each document] of one segment's reader, read once.
+def _segment_lengths(reader, fieldname):
+    """(lengths by docnum, documents with the field, total length) of one segment's
+    reader, read once and kept on the reader.
 
     Whoosh looks a document's field length up in a column for every posting it scores
-    (a fifth of a long question's time); the list is read once per segment and field and
-    kept on the reader, which is replaced when the index changes."""
+    (a fifth of a long question's time). Kept on the reader, not by segment id: Whoosh
+    draws ids from Python's global `random`, which any library may seed, and keying by
+    id mixed two indexes' lengths up in one process (measured: the ranking changed)."""
     cache = reader.__dict__.setdefault("_minamata_lengths", {})
-    lengths = cache.get(fieldname)
-    if lengths is None:
+    found = cache.get(fieldname)
+    if found is None:
         lengths = [reader.doc_field_length(d, fieldname, 0) or 0
                    for d in range(reader.doc_count_all())]
-        cache[fieldname] = lengths
-    return lengths
+        found = cache[fieldname] = (lengths, sum(1 for n in lengths if n), sum(lengths))
+    return found
+
+
+def field_lengths(reader, fieldname):
+    """[length of `fieldname` in each document] of one segment's reader."""
+    return _segment_lengths(reader, fieldname)[0]
 
 
 def field_stats(reader, fieldname):
     """(documents with a non-empty `fieldname`, their total length) over a whole index
-    reader (all its segments), read once and kept on the reader."""
-    cache = reader.__dict__.setdefault("_minamata_field_stats", {})
-    stats = cache.get(fieldname)
-    if stats is None:
-        docs = length = 0
-        for segment, _offset in reader.leaf_readers():
-            lengths = field_lengths(segment, fieldname)
-            docs += sum(1 for n in lengths if n)
-            length += sum(lengths)
-        stats = cache[fieldname] = (docs, length)
-    return stats
+    reader (all its segments)."""
+    docs = length = 0
+    for segment, _offset in reader.leaf_readers():
+        _, n, total = _segment_lengths(segment, fieldname)
+        docs, length = docs + n, length + total
+    return docs, length
 
 
 def weighting():

@@ -254,14 +254,13 @@ class SearchService:
     def _parse(query, searcher, expand):
         """(parsed query, terms the thesaurus added, [NarrowedPrefix]), each prefix
         standing for its commonest words in this index."""
-        q = parse_query(query, searcher.schema)      # the user's own text: checked as typed
+        q = parse_query(query)                       # the user's own text: checked as typed
         added = []
         if expand and query.strip():
             # Text fields are for the expansion's own alternatives, not the user's words.
             expanded_text, added = expand_query(re.sub(r"\b(text_\w+):", r"\1 ", query))
             try:
-                q = parse_query(expanded_text, searcher.schema,
-                                limit=16 * MAX_QUERY_CHARS, text_fields=True)
+                q = parse_query(expanded_text, limit=16 * MAX_QUERY_CHARS, text_fields=True)
             except QueryError:
                 added = []           # a long text naming many concepts: searched as typed
         q, narrowed = bound_prefixes(q, searcher.reader())
@@ -312,7 +311,7 @@ class SearchService:
         if changed == query:
             return None
         try:
-            q = bound_prefixes(parse_query(changed, searcher.schema), searcher.reader())[0]
+            q = self._parse(changed, searcher, expand=False)[0]
         except QueryError:
             return None
         # Checked against what the asker may see: a suggestion never reveals a draft's words.

@@ -116,8 +116,9 @@ def _forms(concepts):
     # Each form's pattern compiled once: with a thousand forms, compiling them on every
     # query (Python's pattern cache keeps 512) was most of a search's time.
     # Not inside a longer word, a symbol, a `field:` value or a `prefix*`.
-    forms = [(_fold(f), f, c, re.compile(rf'(?<![\w:/-])"?{re.escape(_fold(f))}"?(?![\w/*-])'))
-             for c in concepts for f in c.forms()]
+    folded = [(_fold(f), c) for c in concepts for f in c.forms()]
+    forms = [(form, c, re.compile(rf'(?<![\w:/-])"?{re.escape(form)}"?(?![\w/*-])'))
+             for form, c in folded]
     return sorted(forms, key=lambda x: -len(x[0]))
 
 
@@ -126,7 +127,7 @@ def expand(text, concepts=None):
     concepts = concepts or load_thesaurus()
     folded = _fold(text)
     taken, matches = [], []
-    for form, _original, concept, pattern in _forms(concepts):
+    for form, concept, pattern in _forms(concepts):
         if form not in folded:
             continue
         for m in pattern.finditer(folded):

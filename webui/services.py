@@ -10,7 +10,7 @@ from flask import current_app, g
 from indexer.ingest import Indexer
 from indexer.pool import ExtractionPool
 from indexer.search import MatchCache, SearchService
-from repo.errors import Busy
+from repo.errors import Busy, NotFound
 from repo.files import WorkArea
 from repo.store import Repository
 from repo.works import group_works
@@ -131,18 +131,29 @@ def visible_events():
     """The events the current visitor may see: staff see all; delegates those that are
     public or have a published document (an event made by a draft upload is not shown
     until its document is published, or staff publish the event)."""
-    from webui.security import current_user
     repo = repository()
     events = repo.events()
-    if current_user() is not None:
+    if _staff():
         return events
     with_documents = {d.event_id for d in repo.documents() if d.is_public}
     return [e for e in events if e.public or e.id in with_documents]
 
 
 def visible_event(event_id):
-    """One event if the current visitor may see it, else None."""
-    return next((e for e in visible_events() if e.id == event_id), None)
+    """One event if the current visitor may see it (by the same rule), else None."""
+    repo = repository()
+    try:
+        event = repo.event(event_id)
+    except NotFound:
+        return None
+    if event.public or _staff() or any(d.is_public for d in repo.documents(event_id)):
+        return event
+    return None
+
+
+def _staff():
+    from webui.security import current_user
+    return current_user() is not None
 
 
 def visible_documents(event_id=None):
