@@ -418,7 +418,7 @@ def _print_result(result):
               f'(page {result.page} of {last}, by {result.sort})\n')
     for n, hit in enumerate(result.hits, start=(result.page - 1) * result.page_size + 1):
         event = hit.event_titles.get("en") or hit.event
-        symbol = f" {hit.symbol} ·" if hit.symbol else ""
+        symbol = f"{hit.symbol} · " if hit.symbol else ""
         print(f"{n}. {hit.title}  [{symbol}{hit.type} · {', '.join(hit.languages)}]")
         if len(hit.versions) > 1:
             print("   also in: " + "; ".join(f"{','.join(v['languages'])} ({v['id']})"
