@@ -92,7 +92,7 @@ class ExtractionPool:
         # spawn, not fork: the caller may be a threaded web server.
         self.ctx = mp.get_context("spawn")
         # With `keep`, idle workers wait for the next call (a server process's uploads):
-        # starting one, imports and language profiles, cost ~0.7 s of CPU per upload.
+        # a new one per upload started an interpreter and loaded pypdf and langdetect.
         self.keep = keep
         self._idle = []
         self._lock = threading.Lock()
