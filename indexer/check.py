@@ -3,6 +3,8 @@ from dataclasses import dataclass, field
 
 from indexer.errors import IndexUnavailable
 from indexer.index import expected_keys, indexed_keys
+from indexer.ocr import ocr_availability
+from repo.ocrjobs import owner_alive
 from repo.files import sha256_of
 from repo.lock import lock_state
 
@@ -15,6 +17,8 @@ class CheckReport:
     notes: list = field(default_factory=list)
     no_text: list = field(default_factory=list)
     documents: int = 0
+    ocr: str = ""                     # whether OCR is available, in one line
+    ocr_pending: list = field(default_factory=list)   # documents waiting for OCR
 
     @property
     def ok(self):
@@ -24,10 +28,11 @@ class CheckReport:
     def to_dict(self):
         """JSON-ready form."""
         return {"ok": self.ok, "documents": self.documents, "problems": self.problems,
-                "notes": self.notes, "no_text": self.no_text}
+                "notes": self.notes, "no_text": self.no_text, "ocr": self.ocr,
+                "ocr_pending": self.ocr_pending}
 
 
-def check(repo, index_store, verify_hashes=True):
+def check(repo, index_store, verify_hashes=True, ocr_command="ocrmypdf"):
     """Compare catalog, files, kept text and index; read-only."""
     report = CheckReport()
     docs = repo.documents()
@@ -40,10 +45,31 @@ def check(repo, index_store, verify_hashes=True):
             report.problems.append(f"{version['doc_id']}: an earlier version's PDF is missing")
     _check_index(repo, index_store, report)
     _check_lock(repo, report)
+    _check_ocr(repo, docs, ocr_command, report)
     for place, size in repo.work_area.abandoned():
         report.notes.append(f"{place}: {size:,} bytes left by a process that was killed "
                             "while receiving a file; the next write removes them")
     return report
+
+
+def _check_ocr(repo, docs, command, report):
+    report.ocr = ocr_availability(command).describe()
+    current = {d.id: d for d in docs}
+    for job in repo.ocr_jobs.all():
+        doc = current.get(job.doc_id)
+        if doc is None or doc.sha256 != job.sha256:
+            continue              # a job of a file since replaced: the next one counts
+        if job.state == "done" and repo.ocr.get(doc.sha256) is None:
+            report.problems.append(f"{doc.id}: its OCR result is missing (`minamata ocr "
+                                   f"{doc.id}` reads the scanned pages again)")
+        elif job.state == "failed":
+            report.notes.append(f"{doc.id}: OCR failed: {job.reason}")
+        elif job.state == "running" and not owner_alive(job.owner):
+            report.notes.append(f"{doc.id}: the worker reading it stopped; the next worker "
+                                "start (or `minamata ocr --all-pending`) reads it again")
+        elif job.state in ("queued", "running"):
+            report.ocr_pending.append(f"{doc.id}: {job.page_total} scanned page(s) "
+                                      f"{job.state} for OCR")
 
 
 def _check_lock(repo, report):
@@ -75,12 +101,12 @@ def _check_document(repo, doc, verify_hashes, report):
         if kept.get("page_count") != doc.page_count:
             report.problems.append(f"{doc.id}: the catalog says {doc.page_count} pages, "
                                    f"the extracted text has {kept.get('page_count')}")
-    if doc.text_status == "no_text":
+    if doc.text_status == "no_text" and repo.ocr.get(doc.sha256) is None:
         report.no_text.append(doc.id)
 
 
 def _check_leftovers(repo, known, report):
-    for store, what in ((repo.pdfs, "PDF"), (repo.texts, "text")):
+    for store, what in ((repo.pdfs, "PDF"), (repo.texts, "text"), (repo.ocr, "OCR")):
         for sha in sorted(store.hashes() - known):
             report.notes.append(f"unreferenced {what} file {sha[:12]}… (left by an "
                                 "interrupted write; the next write removes it)")

@@ -13,6 +13,7 @@ from pathlib import Path
 from indexer.errors import PdfRefused
 from indexer.extract import EXTRACTOR_VERSION, check_header
 from indexer.index import IndexSession, IndexStore, rebuild, sync
+from indexer.ocrjob import OcrJobs
 from indexer.pool import ExtractionPool
 from repo.errors import DuplicateDocument, InvalidInput, NotFound
 from repo.files import sha256_of
@@ -44,6 +45,15 @@ class Indexer:
         self.index = IndexStore(settings.data_dir / "index")
         self.pool = pool or ExtractionPool(settings.workers, settings.extract_timeout,
                                            settings.extract_memory_mb, settings.max_pages)
+        self.ocr = OcrJobs(self, self._enqueue_ocr)
+        self._queue = None
+
+    def _enqueue_ocr(self, doc_id):
+        # The task queue is opened on first use: most Indexers never queue anything.
+        if self._queue is None:
+            from indexer.tasks import TaskQueue       # it builds Indexers itself
+            self._queue = TaskQueue(self.settings)
+        self._queue.enqueue_ocr(doc_id)
 
     def close(self):
         """Release the catalog connection."""
@@ -80,6 +90,8 @@ class Indexer:
                 self.repo.link_versions(doc.id, version_of, added_by, address)
                 doc = self.repo.document(doc.id)
             sync(self.repo, self.index)
+            # Its text layer is searchable now; scanned pages are read in the background.
+            self.ocr.schedule(doc)
         return doc
 
     def _check_version_target(self, target_id, event_id):
@@ -138,6 +150,7 @@ class Indexer:
             doc.text_status = kept["text_status"]
             self.repo.replace_document(doc, path, kept, actor=actor, address=address)
             sync(self.repo, self.index)
+            self.ocr.schedule(doc)
         return doc
 
     def delete(self, doc_id, actor, address=""):
@@ -151,6 +164,7 @@ class Indexer:
         with self.repo.writing():
             doc = self.repo.restore_document(doc_id, actor, address)
             sync(self.repo, self.index)
+            self.ocr.schedule(doc)
         return doc
 
     def precheck(self, path, event_id, doc_type, allow_same_as=None):

@@ -79,7 +79,8 @@ def document_entries(doc, event, kept, key, work=None):
     others = [d for d in (work.versions if work else []) if d.id != doc.id]
     entry = dict(kind="doc", doc_id=doc.id, work=doc.work, index_key=key, title=doc.title,
                  symbol=fold(doc.symbol),
-                 status=doc.status, date=event.start, display=_display(doc, event, others),
+                 status=doc.status, date=event.start,
+                 display=_display(doc, event, others, pages),
                  **{k: "\n".join(v) for k, v in per_field.items()},
                  **_facets(doc, event, others))
     page_entries = [
@@ -102,9 +103,11 @@ def _facets(doc, event, others):
                 topic=",".join(t.replace(",", " ") for t in event.topics))
 
 
-def _display(doc, event, others):
+def _display(doc, event, others, pages):
     # What a hit shows without a trip to the catalog: kept in the index, rebuilt with it.
     return {"event_titles": event.titles, "city": event.city, "start": event.start,
+            "ocr_pages": [n for n, p in enumerate(pages, start=1)
+                          if p.get("source") == "ocr" and p["text"]],
             "symbol": doc.symbol,
             "end": event.end, "page_count": doc.page_count, "text_status": doc.text_status,
             "languages": doc.languages,

@@ -61,6 +61,7 @@ class Hit:
     city: str = ""
     country: str = ""
     text_status: str = "ok"
+    ocr_pages: list = field(default_factory=list)  # pages whose text OCR read
     status: str = "published"
     work: str = ""
     symbol: str = ""             # the official document symbol, as written
@@ -541,6 +542,7 @@ class _Run:
                    page_scores=[{"page": n, "score": round(float(sc), 4)} for n, sc in pages],
                    city=shown.get("city", ""), country=fields["country"].upper(),
                    text_status=shown.get("text_status", "ok"),
+                   ocr_pages=shown.get("ocr_pages", []),
                    status=fields.get("status", "published"),
                    work=fields.get("work", fields["doc_id"]), versions=versions,
                    symbol=shown.get("symbol", ""))

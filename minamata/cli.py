@@ -146,6 +146,17 @@ def _parser():
         u.add_argument("name")
         u.set_defaults(run=cmd_user_change, action=action)
 
+    c = sub.add_parser("ocr", help="read scanned pages now (in this process), with a "
+                       "progress bar")
+    c.add_argument("id", nargs="?", help="a document to OCR (again)")
+    c.add_argument("--all-pending", action="store_true",
+                   help="every queued document (and those whose worker died)")
+    c.set_defaults(run=cmd_ocr)
+
+    c = sub.add_parser("worker", help="run the background worker (OCR of scanned pages) "
+                       "until interrupted; `serve` starts one itself")
+    c.set_defaults(run=cmd_worker)
+
     c = sub.add_parser("settings", help="list the settings and their current values")
     c.set_defaults(run=cmd_settings)
     return p
@@ -161,6 +172,8 @@ def cmd_index(args, settings):
                 loaded = indexer.load_manifest(manifest, progress=tick)
             _print_load(loaded)
         indexer.restore_text()
+        changed = loaded.added + loaded.updated if manifest is not None else []
+        queued = indexer.ocr.schedule_pending(changed)
         total = len(indexer.repo.documents())
         with _progress("indexing", total) as tick:
             report = (indexer.rebuild_index if args.rebuild else indexer.update_index)(tick)
@@ -170,6 +183,9 @@ def cmd_index(args, settings):
     what = "rebuilt" if report.rebuilt else "up to date"
     print(f"index {what}: {added} added, {updated} updated, "
           f"{len(report.removed)} removed; {total} documents")
+    if queued:
+        print(f"{len(queued)} document(s) with scanned pages queued for OCR "
+              "(`minamata worker` or `minamata ocr --all-pending` reads them)")
     return 2 if manifest is not None and loaded.refused else 0
 
 
@@ -216,7 +232,8 @@ def cmd_search(args, settings):
 def cmd_check(args, settings):
     """Report whether everything agrees; exit 1 if not."""
     indexer = Indexer(settings)
-    report = check(indexer.repo, indexer.index, verify_hashes=not args.quick)
+    report = check(indexer.repo, indexer.index, verify_hashes=not args.quick,
+                   ocr_command=settings.ocr_command)
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -226,6 +243,9 @@ def cmd_check(args, settings):
             print(f"note     {line}")
         for doc_id in report.no_text:
             print(f"no text  {doc_id}: no text layer (scanned?); found only by its metadata")
+        print(f"ocr      {report.ocr}")
+        for line in report.ocr_pending:
+            print(f"ocr      {line}")
         state = "consistent" if report.ok else f"{len(report.problems)} problem(s)"
         print(f"{report.documents} documents: {state}")
     return 0 if report.ok else 1
@@ -246,11 +266,78 @@ def cmd_serve(args, settings):
     if code:
         print("minamata: some documents were refused (see above); serving the rest",
               file=sys.stderr)
+    print(f"minamata: {Indexer(settings).ocr.availability().describe()}", flush=True)
+    worker = start_worker(settings)
     print(f"Serving the Minamata documents on http://{args.host}:{args.port}/ "
           "(Ctrl+C to stop)", flush=True)
     web = WebSettings(store=settings, secure_cookies=args.secure_cookies,
                       search_cache=args.search_cache)
-    serve(lambda: create_app(web), args.host, args.port, args.workers, args.threads)
+    try:
+        serve(lambda: create_app(web), args.host, args.port, args.workers, args.threads)
+    finally:
+        worker.terminate()
+        worker.wait(10)
+
+
+def cmd_ocr(args, settings):
+    """OCR one document (queued again if it was done or failed) or every pending one."""
+    if bool(args.id) == bool(args.all_pending):
+        raise ValueError("name one document ID, or --all-pending")
+    indexer = Indexer(settings)
+    availability = indexer.ocr.availability()
+    if not availability.ok:
+        print(f"minamata: {availability.describe()}", file=sys.stderr)
+        return 1
+    if args.id:
+        doc = indexer.repo.document(args.id)
+        job = indexer.repo.ocr_jobs.get(doc.id)
+        if job is None or job.state in ("done", "failed") or job.sha256 != doc.sha256:
+            indexer.repo.ocr.remove(doc.sha256)      # read again, from the start
+            if indexer.ocr.schedule(doc) is None:
+                print(f"{doc.id}: every page has a text layer; nothing to OCR")
+                return 0
+        todo = [doc.id]
+    else:
+        indexer.repo.ocr_jobs.reclaim(settings.ocr_attempts)
+        todo = [j.doc_id for j in indexer.repo.ocr_jobs.all("queued")]
+    failed = 0
+    for doc_id in todo:
+        with _PageBar(f"OCR {doc_id}") as on_page:
+            outcome = indexer.ocr.run(doc_id, on_page=on_page)
+        if outcome.state == "done":
+            print(f"{doc_id}\tdone: {outcome.pages} page(s) read")
+        elif outcome.state == "failed":
+            failed += 1
+            print(f"{doc_id}\tfailed: {outcome.reason}")
+        else:
+            print(f"{doc_id}\tskipped: another worker is reading it")
+    if not todo:
+        print("no document waits for OCR")
+    return 1 if failed else 0
+
+
+def cmd_worker(args, settings):
+    """Run huey's consumer of the data directory's task queue until interrupted."""
+    import logging
+    from indexer.tasks import TaskQueue
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    queue = TaskQueue(settings)
+    indexer = Indexer(settings)
+    print(f"minamata worker: {indexer.ocr.availability().describe()}", flush=True)
+    # Jobs of a worker that died, and jobs queued while none ran, are handed over now.
+    indexer.ocr.enqueue = queue.enqueue_ocr
+    indexer.ocr.requeue_stranded()
+    indexer.close()
+    queue.consumer().run()
+
+
+def start_worker(settings):
+    """Start `minamata worker` for the data directory as a child process that dies with
+    this one (`serve` runs it beside the web server)."""
+    import subprocess
+    from repo.lifetime import die_with_parent
+    return subprocess.Popen([sys.executable, "-m", "minamata.cli", "--data",
+                             str(settings.data_dir), "worker"], preexec_fn=die_with_parent)
 
 
 def cmd_import_events(args, settings):
@@ -394,6 +481,29 @@ class _progress:
             self.bar = tqdm(total=self.total, desc=self.label, unit="doc", leave=False)
             return lambda _item: self.bar.update(1)
         return None
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.close()
+
+
+class _PageBar:
+    """A progress bar of pages read, on a terminal (`on_page(k, n)`)."""
+
+    def __init__(self, label):
+        self.label, self.bar = label, None
+
+    def __enter__(self):
+        return self.update
+
+    def update(self, k, n):
+        """Show that k of n pages are read."""
+        if not sys.stderr.isatty():
+            return
+        if self.bar is None:
+            from tqdm import tqdm
+            self.bar = tqdm(total=n, desc=self.label, unit="page", leave=False)
+        self.bar.update(k - self.bar.n)
 
     def __exit__(self, *exc):
         if self.bar is not None:

@@ -169,3 +169,50 @@ class WorkArea:
         finally:
             os.close(fd)
         return True
+
+
+class OcrStore(ContentStore):
+    """What OCR read from a stored PDF's scanned pages (derived, kept so that neither a
+    rebuild nor a restart reads a scan twice), and the searchable copy it made: a PDF
+    with a text layer on those pages. Keyed, like the kept text, by the PDF's hash."""
+
+    def __init__(self, root):
+        super().__init__(root, ".json")
+
+    def put(self, sha, payload, copy_from=None):
+        """Keep an OCR result (JSON-ready dict) and, if given, its searchable copy. The
+        copy goes first: a result on disk always has its copy beside it."""
+        if copy_from is not None:
+            def copy(out):
+                with open(copy_from, "rb") as src:
+                    for chunk in iter(lambda: src.read(CHUNK), b""):
+                        out.write(chunk)
+            atomic_write(self.copy_path(sha), copy)
+        data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        atomic_write(self.path(sha), lambda f: f.write(data))
+
+    def get(self, sha):
+        """The kept OCR result for that hash, or None."""
+        try:
+            with open(self.path(sha), encoding="utf-8") as f:
+                return json.load(f)
+        except FileNotFoundError:
+            return None
+
+    def copy_path(self, sha):
+        """Where the searchable copy of the PDF with that hash lives."""
+        return self.root / sha[:2] / f"{sha}.searchable.pdf"
+
+    def has_copy(self, sha):
+        """Whether a searchable copy is kept."""
+        return self.copy_path(sha).is_file()
+
+    def remove(self, sha):
+        """Delete the result and its copy."""
+        self.path(sha).unlink(missing_ok=True)
+        self.copy_path(sha).unlink(missing_ok=True)
+
+    def hashes(self):
+        """Hashes with a kept result or copy."""
+        return super().hashes() | {p.name.split(".")[0]
+                                   for p in self.root.glob("*/*.searchable.pdf")}

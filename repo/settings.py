@@ -26,6 +26,14 @@ class Settings:
     workers: int = _setting(2, "MINAMATA_WORKERS", "Extraction worker processes.")
     lock_timeout: float = _setting(0.0, "MINAMATA_LOCK_TIMEOUT",
                                    "Seconds to wait for another writer before giving up.")
+    ocr_command: str = _setting("ocrmypdf", "MINAMATA_OCR_COMMAND",
+                                "The OCRmyPDF command that reads scanned pages.")
+    ocr_timeout: float = _setting(900.0, "MINAMATA_OCR_TIMEOUT",
+                                  "Seconds the OCR of one document may take.")
+    ocr_attempts: int = _setting(3, "MINAMATA_OCR_ATTEMPTS",
+                                 "Times a document's OCR is tried when its worker dies.")
+    ocr_workers: int = _setting(1, "MINAMATA_OCR_WORKERS",
+                                "Documents OCR'd at once by a `minamata worker`.")
     search_time_limit: float = _setting(3.0, "MINAMATA_SEARCH_TIME_LIMIT",
                                         "Seconds one search may run before it is cut short.")
 

@@ -14,9 +14,10 @@ from repo.audit import AuditLog
 from repo.catalog import Catalog
 from repo.errors import DuplicateDocument, InvalidInput
 from repo.faults import crash_point
-from repo.files import PdfStore, TextStore, WorkArea
+from repo.files import OcrStore, PdfStore, TextStore, WorkArea
 from repo.lock import write_lock
 from repo.models import DOCUMENT_TYPES, STATUSES
+from repo.ocrjobs import OcrJobs
 from repo.trash import Trash
 from repo import works
 from repo.works import group_works
@@ -34,11 +35,13 @@ class Repository:
         self.catalog = Catalog(self.data_dir / "catalog.sqlite")
         self.pdfs = PdfStore(self.data_dir / "files")
         self.texts = TextStore(self.data_dir / "text")
+        self.ocr = OcrStore(self.data_dir / "ocr")
         self.lock_path = self.data_dir / "write.lock"
         self.trash = Trash(self.data_dir / "trash")
         self.work_area = WorkArea(self.data_dir / "tmp")
         self.accounts = Accounts(self.catalog)
         self.audit = AuditLog(self.catalog)
+        self.ocr_jobs = OcrJobs(self.catalog)
 
     def close(self):
         """Release the catalog connection."""
@@ -55,15 +58,19 @@ class Repository:
     def recover(self):
         """Remove temporary and unreferenced files a crashed writer left; returns them."""
         removed = self.work_area.sweep()
-        removed += [p for store in (self.pdfs, self.texts) for p in store.leftovers()]
+        removed += [p for store in self.stores() for p in store.leftovers()]
         for path in removed:
             path.unlink(missing_ok=True)
         known = self.referenced_hashes()
-        for store in (self.pdfs, self.texts):
+        for store in self.stores():
             for sha in store.hashes() - known:
                 removed.append(store.path(sha))
                 store.remove(sha)
         return removed
+
+    def stores(self):
+        """The content stores, each keyed by a PDF's hash: files, kept text, OCR."""
+        return (self.pdfs, self.texts, self.ocr)
 
     # -- reading ------------------------------------------------------------------------
     def events(self):
@@ -95,8 +102,14 @@ class Repository:
         return self.pdfs.path(doc.sha256)
 
     def text(self, doc):
-        """The kept extraction result of a document."""
-        return self.texts.get(doc.sha256)
+        """The kept text of a document: its extraction result, with the pages that OCR
+        read (if it has been OCR'd) taking the place of their empty text layer."""
+        return with_ocr(self.texts.get(doc.sha256), self.ocr.get(doc.sha256))
+
+    def searchable_copy(self, doc):
+        """The path of the document's searchable copy (made by OCR), or None."""
+        path = self.ocr.copy_path(doc.sha256)
+        return path if path.is_file() else None
 
     # -- writing (call inside `writing()`) ----------------------------------------------
     def put_event(self, event, actor=None, address=""):
@@ -221,6 +234,7 @@ class Repository:
             self.trash.keep(doc, self.pdfs.path(doc.sha256), self.texts.path(doc.sha256))
         with self.catalog.transaction():
             self.catalog.delete_document(doc_id)
+            self.ocr_jobs.forget(doc_id)
             if actor:
                 self.audit.record(actor, "delete", doc_id, before=_audited(doc),
                                   address=address)
@@ -241,6 +255,17 @@ class Repository:
             self.catalog.put_document(doc)
             self.audit.record(actor, "restore", doc_id, after=_audited(doc), address=address)
         self.trash.forget(doc_id)
+        return doc
+
+    def apply_ocr(self, doc, result, copy_path=None):
+        """Keep what OCR read from a document's scanned pages (and its searchable copy),
+        then, in one transaction, save the document (its languages now include the OCR'd
+        pages') and mark its OCR job done."""
+        self.ocr.put(doc.sha256, result, copy_from=copy_path)
+        crash_point("after_ocr_files")
+        with self.catalog.transaction():
+            self.catalog.put_document(doc)
+            self.ocr_jobs.set_done(doc.id)
         return doc
 
     def keep_text(self, doc, text_payload):
@@ -282,8 +307,23 @@ class Repository:
 
     def _drop_files(self, sha):
         if sha not in self.referenced_hashes():
-            self.pdfs.remove(sha)
-            self.texts.remove(sha)
+            for store in self.stores():
+                store.remove(sha)
+
+
+def with_ocr(kept, ocr):
+    """Kept text with the OCR'd pages in place of their text layer; each such page says
+    so (`source: ocr`) and carries Tesseract's mean word confidence (0-100)."""
+    if not ocr:
+        return kept
+    pages = list(kept["pages"])
+    for number, page in ocr.get("pages", {}).items():
+        n = int(number)
+        if 1 <= n <= len(pages):
+            pages[n - 1] = {"text": page["text"], "languages": page.get("languages", []),
+                            "source": "ocr", "confidence": page.get("confidence")}
+    return dict(kept, pages=pages, ocr={"tool": ocr.get("tool", ""),
+                                        "languages": ocr.get("languages", [])})
 
 
 def _change_kind(before, after):

@@ -4,7 +4,7 @@ import json
 import sys
 from pathlib import Path
 
-from scripts.corpus import hanoi, lapaz, osaka
+from scripts.corpus import hanoi, lapaz, osaka, scans
 
 EVENTS = [
     {
@@ -123,6 +123,10 @@ DOCUMENTS = [
     ("osaka-pres-japan", "2019-osaka-waste", "presentation",
      "Environmentally sound management of mercury waste in Japan", "en", "",
      "2019-osaka-waste/presentation-japan.pdf", osaka.slides_japan),
+    ("osaka-chair-summary-fr-scan", "2019-osaka-waste", "chair_summary",
+     "Résumé de la présidence de l'atelier sur les synergies dans la gestion des déchets "
+     "de mercure (copie numérisée)", "fr", "Français (copie numérisée)",
+     "2019-osaka-waste/resume-presidence-fr-numerise.pdf", scans.osaka_summary_scanned_fr),
 ]
 
 

@@ -3,6 +3,7 @@ from flask import Blueprint, abort, render_template, request, send_file
 from flask_babel import gettext as _
 
 from indexer.errors import IndexerError, QueryError
+from indexer.ocrjob import ocr_status
 from repo.errors import NotFound
 from webui.security import current_user
 from webui.services import (repository, search_service, visible, visible_documents,
@@ -59,6 +60,7 @@ def document(doc_id):
     titles = {d.id: d for d in visible_documents()}
     return render_template("document.html", doc=doc, event=ev, q=q, found=found,
                            versions=repo.versions(doc.id), language_versions=work,
+                           ocr=ocr_status(repo, doc),
                            siblings=siblings, similar=[titles[i] for i in similar if i in titles])
 
 
@@ -74,6 +76,21 @@ def document_file(doc_id):
     download = request.args.get("download") == "1"
     return _cached_as(doc, send_file(path, mimetype="application/pdf", as_attachment=download,
                                      download_name=name, conditional=True))
+
+
+@bp.get("/documents/<doc_id>/searchable.pdf")
+def searchable_copy(doc_id):
+    """The searchable copy OCR made of a scanned document: its pages with a text layer."""
+    repo = repository()
+    doc = _visible_document(repo, doc_id)
+    path = repo.searchable_copy(doc)
+    if path is None:
+        abort(404, _("This document has no searchable copy: none of its pages needed OCR, "
+                     "or it has not been read yet."))
+    stem = doc.original_name[:-4] if doc.original_name.lower().endswith(".pdf") else doc.id
+    return _cached_as(doc, send_file(path, mimetype="application/pdf", as_attachment=True,
+                                     download_name=f"{stem}-searchable.pdf",
+                                     conditional=True))
 
 
 @bp.get("/documents/<doc_id>/versions/<sha>/file")

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from indexer.errors import PdfRefused
 from indexer.versions import suggest_versions
+from indexer.ocrjob import ocr_status
 from indexer.ingest import safe_file_name
 from repo.errors import DuplicateDocument, InvalidInput, LockHeld, NotFound
 from repo.manifest import UN_REGIONS
@@ -136,7 +137,8 @@ def _event_for(form):
 
 def _store_one(upload, event_id, form, single):
     name = safe_file_name(upload.filename)
-    result = {"name": name, "doc": None, "error": None, "existing": None, "suggestions": []}
+    result = {"name": name, "doc": None, "error": None, "existing": None, "suggestions": [],
+              "ocr": None}
     try:
         result["doc"] = store_upload(upload, event_id, form["type"], g.user["name"],
                                      title=form.get("title") if single else None,
@@ -144,6 +146,7 @@ def _store_one(upload, event_id, form, single):
                                      note=form.get("note", ""), status=form["status"],
                                      version_of=form.get("version_of", "").strip(),
                                      symbol=form.get("symbol", "") if single else "")
+        result["ocr"] = ocr_status(repository(), result["doc"])
         if not result["doc"].work_id:
             result["suggestions"] = suggest_versions(repository(), result["doc"].id)
     except DuplicateDocument as e:
