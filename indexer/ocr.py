@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from indexer.language import document_languages, page_languages
+from repo.lifetime import die_with_parent
 
 PLUGIN = Path(__file__).with_name("ocrmypdf_plugin.py")
 
@@ -180,8 +181,8 @@ def _run(args, env, timeout, reports, on_page):
 
 
 def _nice():
+    # Runs in the child between fork and exec: nothing here may import or take a lock.
     os.nice(10)
-    from repo.lifetime import die_with_parent
     die_with_parent()
 
 

@@ -169,6 +169,16 @@ class OcrStatus:
         """queued | running | done | failed, or "" when there was never a job."""
         return self.job.state if self.job else ""
 
+    def to_dict(self, with_reason=False):
+        """JSON-ready form, for the API (the failure's reason for staff only)."""
+        out = {"state": self.state, "ocr_pages": self.pages, "confidence": self.confidence,
+               "queued_pages": self.job.pages if self.job else [],
+               "done_pages": self.job.done_pages if self.job else 0,
+               "searchable_copy": self.has_copy}
+        if with_reason:
+            out["reason"] = self.job.reason if self.job else ""
+        return out
+
 
 def ocr_status(repo, doc):
     """The OCR status of a stored document (reads its kept OCR result and job)."""

@@ -15,16 +15,27 @@ _installed = False
 _forking_pid = None
 
 
+def _find_prctl():
+    # Looked up once, at import: a child between fork and exec (subprocess's preexec_fn,
+    # forked from a threaded process) must not call dlopen, which may hold a lock.
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+_prctl = _find_prctl()
+
+
 def die_with_parent(parent_pid=None):
     """Ask the kernel to SIGKILL this process when its parent dies; exit at once if the
     parent (`parent_pid`) is already gone, as it may die before the request. No-op where
     the kernel has no such request (not Linux)."""
-    if not sys.platform.startswith("linux"):
+    if _prctl is None:
         return
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):
-        return
+    _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if parent_pid is not None and os.getppid() != parent_pid:
         os._exit(1)
 

@@ -329,6 +329,17 @@ T = {  # English: (French, Spanish)
     "There is no such document.": ("Ce document n'existe pas.", "Ese documento no existe."),
     "There is no document with the id %(id)s.": ("Aucun document n'a l'identifiant %(id)s.", "Ningún documento tiene el identificador %(id)s."),
     "Language versions belong to the same event: %(id)s is a document of another event.": ("Les versions linguistiques appartiennent à la même réunion : %(id)s est un document d'une autre réunion.", "Las versiones lingüísticas pertenecen a la misma reunión: %(id)s es un documento de otra reunión."),
+    "The words of this page were read from a scanned image": ("Les mots de cette page ont été lus sur une image numérisée", "Las palabras de esta página se leyeron de una imagen escaneada"),
+    "Text from OCR: words may be misread": ("Texte lu par OCR : des mots peuvent être mal lus", "Texto obtenido por OCR: algunas palabras pueden estar mal leídas"),
+    "Download the searchable copy (with OCR text)": ("Télécharger la copie consultable (avec le texte OCR)", "Descargar la copia con texto (OCR)"),
+    "scanned: its text was read by OCR": ("numérisé : son texte a été lu par OCR", "escaneado: su texto se leyó por OCR"),
+    ("The text of page %(pages)s was read by OCR from a scanned image", "The text of pages %(pages)s was read by OCR from scanned images"): (("Le texte de la page %(pages)s a été lu par OCR sur une image numérisée", "Le texte des pages %(pages)s a été lu par OCR sur des images numérisées"), ("El texto de la página %(pages)s se leyó por OCR de una imagen escaneada", "El texto de las páginas %(pages)s se leyó por OCR de imágenes escaneadas")),
+    "confidence %(n)s %%": ("confiance %(n)s %%", "confianza %(n)s %%"),
+    "some words may be misread.": ("des mots peuvent être mal lus.", "algunas palabras pueden estar mal leídas."),
+    ("Scanned page queued for OCR: its words become searchable once read.", "%(num)s scanned pages queued for OCR: their words become searchable once read."): (("Page numérisée en attente d'OCR : ses mots seront consultables une fois lus.", "%(num)s pages numérisées en attente d'OCR : leurs mots seront consultables une fois lus."), ("Página escaneada en espera de OCR: sus palabras podrán buscarse una vez leídas.", "%(num)s páginas escaneadas en espera de OCR: sus palabras podrán buscarse una vez leídas.")),
+    "OCR at work: page %(k)s of %(n)s read.": ("OCR en cours : page %(k)s sur %(n)s lue.", "OCR en curso: página %(k)s de %(n)s leída."),
+    "OCR failed: %(reason)s. The rest of the document stays searchable.": ("Échec de l'OCR : %(reason)s. Le reste du document reste consultable.", "El OCR falló: %(reason)s. El resto del documento sigue pudiendo buscarse."),
+    "This document has no searchable copy: none of its pages needed OCR, or it has not been read yet.": ("Ce document n'a pas de copie consultable : aucune de ses pages n'avait besoin d'OCR, ou elle n'a pas encore été lue.", "Este documento no tiene copia con texto: ninguna de sus páginas necesitaba OCR, o aún no se ha leído."),
 }
 
 

@@ -295,3 +295,112 @@ def test_shipped_scans_become_searchable_in_english_and_french(tmp_path):
     assert "osaka-chair-summary-fr-scan" in ids("entreposage", "--filter", "language=fr")
     check = run_cli("--data", str(data), "check").stdout
     assert "no text" not in check and "consistent" in check
+
+
+# -- the web pages ------------------------------------------------------------------------
+PASSWORD = "a long enough password"
+
+
+@pytest.fixture
+def web(corpus_dir, tmp_path):
+    import shutil
+    from webui import create_app
+    from webui.settings import WebSettings
+    data = tmp_path / "data"
+    shutil.copytree(corpus_dir, data)
+    settings = Settings.from_env(environ={}, data_dir=data, workers=1)
+    ix = Indexer(settings)
+    ix.repo.accounts.add("amina", PASSWORD, "editor")
+    app = create_app(WebSettings(store=settings, testing=True))
+    yield app, ix
+    ix.close()
+
+
+def _signed_in(app):
+    client = app.test_client()
+    token = re.search(r'name="csrf_token" value="([^"]+)"',
+                      client.get("/staff/sign-in").get_data(as_text=True)).group(1)
+    client.post("/staff/sign-in", data={"name": "amina", "password": PASSWORD,
+                                        "csrf_token": token})
+    return client
+
+
+def _page(client, path):
+    r = client.get(path)
+    return r.status_code, re.sub(r"\s+", " ", r.get_data(as_text=True))
+
+
+def test_staff_see_the_queue_delegates_see_what_ocr_read(web):
+    app, ix = web
+    anon, staff = app.test_client(), _signed_in(app)
+    # Queued (the corpus was indexed, not OCR'd): staff are told, delegates are not.
+    assert "3 scanned pages queued for OCR" in _page(staff, "/documents/hanoi-pres-indonesia")[1]
+    assert "queued for OCR" not in _page(anon, "/documents/hanoi-pres-indonesia")[1]
+    assert anon.get("/documents/hanoi-pres-indonesia/searchable.pdf").status_code == 404
+    assert ix.ocr.run("hanoi-pres-indonesia").state == "done"
+    status, body = _page(anon, "/documents/hanoi-pres-indonesia")
+    assert "The text of pages 1, 2, 3 was read by OCR" in body and "confidence" in body
+    assert "searchable.pdf" in body and "no text layer" not in body
+    r = anon.get("/documents/hanoi-pres-indonesia/searchable.pdf")
+    assert r.status_code == 200 and r.mimetype == "application/pdf"
+    assert r.data.startswith(b"%PDF") and "no-cache" in r.headers["Cache-Control"]
+    # The hit says its text came from OCR (French interface too).
+    _, body = _page(anon, "/?q=domestic+coal+retrofits")
+    assert "Text from OCR" in body
+    _, body = _page(anon, "/?q=domestic+coal+retrofits&lang=fr")
+    assert "OCR" in body and "Text from OCR" not in body
+    api = anon.get("/api/search?q=domestic+coal+retrofits").get_json()
+    assert api["hits"][0]["ocr_pages"] == [1, 2, 3]
+
+
+def test_a_failed_ocr_is_shown_to_staff_with_its_reason(web, tmp_path):
+    app, ix = web
+    pdf = tmp_path / "broken.pdf"
+    _corrupt_scan(pdf, tmp_path)
+    doc = ix.add(pdf, "2019-osaka-waste", "other", title="Broken scan")
+    ix.ocr.run(doc.id)
+    _, body = _page(_signed_in(app), f"/documents/{doc.id}")
+    assert "OCR failed: OCRmyPDF" in body and "stays searchable" in body
+    assert "OCR failed" not in _page(app.test_client(), f"/documents/{doc.id}")[1]
+
+
+def test_an_upload_says_its_scanned_pages_are_queued(web, tmp_path):
+    app, ix = web
+    staff = _signed_in(app)
+    pdf = tmp_path / "scan.pdf"
+    scanned_pdf(pdf, [CLEAN_PAGE, CLEAN_PAGE[:2]], seed=9)
+    token = re.search(r'name="csrf_token" value="([^"]+)"',
+                      staff.get("/staff/upload").get_data(as_text=True)).group(1)
+    r = staff.post("/staff/upload", data={
+        "csrf_token": token, "event": "2019-osaka-waste", "type": "other",
+        "status": "published", "files": [(io.BytesIO(pdf.read_bytes()), "scan.pdf")]},
+        content_type="multipart/form-data")
+    body = re.sub(r"\s+", " ", r.get_data(as_text=True))
+    assert r.status_code == 200 and "2 scanned pages queued for OCR" in body
+
+
+def test_the_api_reports_ocr(web):
+    app, ix = web
+    anon = app.test_client()
+    queued = anon.get("/api/documents/hanoi-pres-indonesia").get_json()["ocr"]
+    assert queued["state"] == "queued" and queued["queued_pages"] == [1, 2, 3]
+    assert queued["ocr_pages"] == [] and "reason" not in queued
+    ix.ocr.run("hanoi-pres-indonesia")
+    done = anon.get("/api/documents/hanoi-pres-indonesia").get_json()["ocr"]
+    assert done["state"] == "done" and done["ocr_pages"] == [1, 2, 3]
+    assert done["searchable_copy"] and 50 < done["confidence"] <= 100
+    plain = anon.get("/api/documents/hanoi-report").get_json()["ocr"]
+    assert plain["state"] == "" and plain["ocr_pages"] == []
+
+
+def test_ocr_past_its_time_limit_is_stopped_with_everything_it_started(ix, tmp_path):
+    from dataclasses import replace
+    pdf = tmp_path / "slow-scan.pdf"
+    scanned_pdf(pdf, [CLEAN_PAGE] * 4, seed=10)
+    doc = ix.add(pdf, "2019-osaka-waste", "other", title="Slow scan", language="en")
+    hurried = Indexer(replace(ix.settings, ocr_timeout=1.0))
+    outcome = hurried.ocr.run(doc.id)
+    assert outcome.state == "failed" and "longer than 1 s" in outcome.reason
+    left = subprocess.run(["pgrep", "-f", str(ix.repo.pdf_path(doc))], capture_output=True)
+    assert left.stdout == b""                     # ocrmypdf and tesseract were killed
+    assert ix.repo.work_area.abandoned() == [] and not list(ix.repo.work_area.root.glob("in-*"))

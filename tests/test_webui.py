@@ -179,7 +179,9 @@ def test_api_documents_and_events(client):
     assert [e["id"] for e in events] == ["2019-hanoi-coal", "2019-la-paz-trade",
                                          "2019-osaka-waste"]
     one = client.get("/api/events/2019-osaka-waste").get_json()
-    assert [d["id"] for d in one["documents"]] == ["osaka-chair-summary", "osaka-pres-japan"]
+    assert [d["id"] for d in one["documents"]] == ["osaka-chair-summary",
+                                                  "osaka-chair-summary-fr-scan",
+                                                  "osaka-pres-japan"]
 
 
 @pytest.mark.parametrize("url, status", [("/api/search?q=*ury", 400),

@@ -2,6 +2,7 @@
 from flask import Blueprint, current_app, jsonify, request
 
 from indexer.errors import IndexerError, QueryError
+from indexer.ocrjob import ocr_status
 from repo.errors import NotFound
 from webui.services import repository, search_service, visible_event, visible_events
 from webui.viewmodels import read_search_args
@@ -54,7 +55,8 @@ def document(doc_id):
     work = repository().work(doc).public()
     return jsonify(dict(doc.to_dict(), work=doc.work,
                         versions=[{"id": d.id, "title": d.title, "languages": d.languages}
-                                  for d in work.versions]))
+                                  for d in work.versions],
+                        ocr=ocr_status(repository(), doc).to_dict()))
 
 
 @bp.get("/events")
@@ -104,7 +106,8 @@ def add_document():
         raise ApiError(400 if not isinstance(e, NotFound) else 404, str(e)) from e
     except LockHeld as e:
         return jsonify(error=str(e)), 503, {"Retry-After": str(RETRY_AFTER)}
-    return jsonify(doc.to_dict()), 201
+    return jsonify(dict(doc.to_dict(),
+                        ocr=ocr_status(repository(), doc).to_dict(with_reason=True))), 201
 
 
 def _token_user():
