@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import unicodedata
 import time
 from pathlib import Path
 
@@ -39,7 +40,8 @@ def source_lines():
                  "2019-la-paz-trade/informe-taller-es.pdf",
                  "2019-osaka-waste/chair-summary-en.pdf"):
         for page in PdfReader(ROOT / "documents" / name).pages:
-            words += (page.extract_text() or "").split()
+            # NFKC: the reports' ligature glyphs (ﬁ) as letters, as a printed page shows them.
+            words += unicodedata.normalize("NFKC", page.extract_text() or "").split()
     lines, line = [], []
     for w in words:
         if sum(len(x) + 1 for x in line) + len(w) > 55:
