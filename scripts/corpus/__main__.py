@@ -125,7 +125,7 @@ DOCUMENTS = [
      "2019-osaka-waste/presentation-japan.pdf", osaka.slides_japan),
     ("osaka-chair-summary-fr-scan", "2019-osaka-waste", "chair_summary",
      "Résumé de la présidence de l'atelier sur les synergies dans la gestion des déchets "
-     "de mercure (copie numérisée)", "fr", "Français (copie numérisée)",
+     "de mercure (copie numérisée)", "fr", "copie numérisée",
      "2019-osaka-waste/resume-presidence-fr-numerise.pdf", scans.osaka_summary_scanned_fr),
 ]
 
