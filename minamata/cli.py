@@ -321,6 +321,7 @@ def cmd_worker(args, settings):
     import logging
     from indexer.tasks import TaskQueue
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("huey").setLevel(logging.WARNING)     # its start-up banner, per task
     queue = TaskQueue(settings)
     indexer = Indexer(settings)
     print(f"minamata worker: {indexer.ocr.availability().describe()}", flush=True)
