@@ -96,20 +96,20 @@ class OcrJobs:
         try:
             return self._run(job, owner, on_page)
         except OcrFailed as e:
-            self.repo.ocr_jobs.fail(doc_id, str(e))
+            self.repo.ocr_jobs.fail(doc_id, str(e), job.sha256)
             return OcrOutcome(doc_id, "failed", str(e))
         except LockHeld:
             # Another writer kept the lock: back to the queue, for the task queue's retry.
-            self.repo.ocr_jobs.queue(doc_id, job.sha256, job.pages)
+            self.repo.ocr_jobs.requeue(doc_id, job.sha256)
             raise
         except BaseException as e:
             # A bug, or the worker asked to stop: never leave the job "running" for a
             # live owner (no one would reclaim it).
             if isinstance(e, Exception):
                 self.repo.ocr_jobs.fail(doc_id, f"OCR failed unexpectedly "
-                                        f"({type(e).__name__}: {e})")
+                                        f"({type(e).__name__}: {e})", job.sha256)
             else:
-                self.repo.ocr_jobs.queue(doc_id, job.sha256, job.pages)
+                self.repo.ocr_jobs.requeue(doc_id, job.sha256)
             raise
 
     def _run(self, job, owner, on_page):

@@ -125,11 +125,21 @@ class OcrJobs:
         self.conn.execute("UPDATE ocr_jobs SET state='done', done_pages=json_array_length("
                           "pages), reason='', updated=? WHERE doc_id=?", (time.time(), doc_id))
 
-    def fail(self, doc_id, reason):
-        """Mark a job failed, saying why (its own transaction)."""
+    def fail(self, doc_id, reason, sha=None):
+        """Mark a job failed, saying why (its own transaction). With `sha`, only the job
+        of that file: a job queued since for a replacing file is left alone."""
         with self.catalog.transaction():
             self.conn.execute("UPDATE ocr_jobs SET state='failed', reason=?, updated=? "
-                              "WHERE doc_id=?", (reason, time.time(), doc_id))
+                              "WHERE doc_id=? AND (? IS NULL OR sha256=?)",
+                              (reason, time.time(), doc_id, sha, sha))
+
+    def requeue(self, doc_id, sha):
+        """Put a claimed job back in the queue (its worker could not finish now), unless
+        the document's file was replaced meanwhile (then its new job stands)."""
+        with self.catalog.transaction():
+            self.conn.execute("UPDATE ocr_jobs SET state='queued', owner='', updated=? "
+                              "WHERE doc_id=? AND sha256=? AND state='running'",
+                              (time.time(), doc_id, sha))
 
     def forget(self, doc_id):
         """Drop a document's job; inside a transaction (the document is going)."""

@@ -202,6 +202,22 @@ def test_claims_are_exclusive_and_dead_workers_jobs_come_back(ix, tmp_path):
     assert jobs.reclaim(3, alive=lambda owner: True) == ([], [])
 
 
+def test_replacing_a_file_mid_ocr_keeps_the_new_files_job(ix, tmp_path):
+    first, second = tmp_path / "first.pdf", tmp_path / "second.pdf"
+    scanned_pdf(first, [CLEAN_PAGE], seed=11)
+    scanned_pdf(second, [CLEAN_PAGE, CLEAN_PAGE[:2]], seed=12)
+    doc = ix.add(first, "2019-osaka-waste", "other", title="Scan", language="en")
+    old = ix.repo.ocr_jobs.claim(doc.id, "host:1")           # a worker starts on it...
+    new = ix.replace(doc.id, second, "tester")               # ...and the file is replaced
+    assert ix.repo.ocr_jobs.get(doc.id).pages == [1, 2]
+    ix.repo.ocr_jobs.fail(doc.id, "the document's file was replaced", old.sha256)
+    ix.repo.ocr_jobs.requeue(doc.id, old.sha256)
+    job = ix.repo.ocr_jobs.get(doc.id)
+    assert (job.state, job.sha256) == ("queued", new.sha256)  # the new file's job stands
+    assert ix.ocr.run(doc.id).state == "done"
+    assert _search_ids(ix, "borax smelting")[0] == [doc.id]
+
+
 def test_rebuild_never_reads_a_scan_again(ix, tmp_path):
     from dataclasses import replace
     pdf = tmp_path / "scan.pdf"
