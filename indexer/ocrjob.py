@@ -42,12 +42,13 @@ class OcrJobs:
         return ocr_availability(self.settings.ocr_command)
 
     # -- what needs OCR -----------------------------------------------------------------
-    def schedule(self, doc):
+    def schedule(self, doc, again=False):
         """Queue a stored document's unreadable pages for OCR, unless OCR is unavailable,
-        it has none, or they are read already. Returns the queued job or None."""
+        it has none, or they are read already (`again`: read them anew; the result kept
+        stays until the new one replaces it). Returns the queued job or None."""
         if not self.availability().ok:
             return None
-        if self.repo.ocr.get(doc.sha256) is not None:
+        if not again and self.repo.ocr.get(doc.sha256) is not None:
             return None
         pages = pages_needing_ocr(self.repo.texts.get(doc.sha256))
         if not pages:
@@ -73,13 +74,23 @@ class OcrJobs:
                     queued.append(self.schedule(doc))
         return [j for j in queued if j is not None]
 
-    def requeue_stranded(self):
+    def queue_again(self, doc_id):
+        """Queue one document's OCR, from the start if it was done or failed (a job queued
+        or running is left as it is). Returns the job, or None when every page has a
+        text layer."""
+        doc = self.repo.document(doc_id)
+        job = self.repo.ocr_jobs.get(doc.id)
+        if job is not None and job.sha256 == doc.sha256 and job.state in ("queued", "running"):
+            return job
+        return self.schedule(doc, again=True)
+
+    def requeue_stranded(self, hand_over=True):
         """Jobs whose worker died go back to the queue (or fail after too many tries);
-        every queued job is handed to the task queue again (a second hand-over is
-        harmless: only one claim succeeds). Returns the queued document ids."""
+        with `hand_over`, every queued job is handed to the task queue again (a second
+        hand-over is harmless: only one claim succeeds). Returns the queued document ids."""
         self.repo.ocr_jobs.reclaim(self.settings.ocr_attempts)
         queued = [j.doc_id for j in self.repo.ocr_jobs.all("queued")]
-        if self.enqueue:
+        if self.enqueue and hand_over:
             for doc_id in queued:
                 self.enqueue(doc_id)
         return queued

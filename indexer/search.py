@@ -216,6 +216,23 @@ class SearchService:
                             expand=expand, requested_page=asked if asked != page else None,
                             narrowed=[asdict(n) for n in narrowed])
 
+    def ranked_ids(self, query="", filters=None, sort="relevance", limit=100,
+                   include_unpublished=False, expand=True, prefer_languages=()):
+        """(ids of the versions `search` would show for its first `limit` results, in
+        order; the number of results; whether the time limit cut it short), without
+        pages or snippets: what a download of a search's results needs."""
+        filters = _clean_filters(filters)
+        _check_paging(sort, 1, 1)
+        with deadline(self.time_limit):
+            searcher, pages = self._current()
+            q = self._parse(query, searcher, expand)[0]
+            prefer = list(filters.get("language", [])) + [p for p in prefer_languages if p]
+            run = _Run(searcher, pages, q, filters, self.time_limit, self._facet_values,
+                       public_only=not include_unpublished, prefer=prefer, cache=self.cache,
+                       generation=self._generation)
+            ids, total = run.representatives(sort, max(0, limit))
+        return ids, total, run.partial
+
     def locate(self, query, doc_id, expand=True, best=3):
         """Where one document matches a query (a Located): its pages best first and a
         snippet from each of the `best` best ones. With `expand`, as the search did: the
@@ -361,6 +378,7 @@ class _Run:
         self.cache = cache
         self.generation = generation
         self._passing, self._left_out = [], {}
+        self._matched = None
         self._matcher = None
 
     def _collect(self, filter_q, q=None, searcher=None, **kwargs):
@@ -404,16 +422,30 @@ class _Run:
             self.cache.matches.put(key, found)
         return found
 
-    def hits(self, sort, page, page_size):
-        """The hits of one page of results (one per work) and the number of works."""
-        ranked, scores = self.matches()
+    def ordered_works(self, sort):
+        """Every matching work, after the facet filters, in `sort` order: [[docnum, ...]]
+        (a work's matching versions best first)."""
+        ranked, scores = self._matched = self.matches()
         passing, self._left_out = self._apply_filters(list(ranked))
         self._passing = passing
         if sort == "date" and scores:
             dates = self.facet_values.values("date")
             # Stable: documents of one date keep their relevance order.
             passing = sorted(passing, key=lambda d: dates[d][:1], reverse=True)
-        works = self.facet_values.works(passing)
+        return self.facet_values.works(passing)
+
+    def representatives(self, sort, limit):
+        """(the doc ids of the first `limit` works' shown versions, the number of works),
+        without their pages or snippets."""
+        works = self.ordered_works(sort)
+        return [self.s.stored_fields(self._representative(group))["doc_id"]
+                for group in works[:limit]], len(works)
+
+    def hits(self, sort, page, page_size):
+        """The hits of one page of results (one per work) and the number of works."""
+        works = self.ordered_works(sort)
+        # The matches ordered_works collected: without a cache, asking again searches again.
+        ranked, scores = self._matched
         shown = [self._representative(group)
                  for group in works[(page - 1) * page_size: page * page_size]]
         score_of = dict(zip(ranked, scores)) if shown and scores else {}
@@ -428,7 +460,7 @@ class _Run:
         filter."""
         if not self.filters:
             return ranked, {}
-        allowed = {name: self.facet_values.having(name, values)
+        allowed = {name: self._allowed(name, values, ranked)
                    for name, values in self.filters.items()}
         passing, left_out = [], {name: [] for name in self.filters}
         for docnum in ranked:
@@ -439,13 +471,19 @@ class _Run:
                 left_out[failed[0]].append(docnum)
         return passing, left_out
 
+    def _allowed(self, name, values, ranked):
+        if name in DATE_RANGE:
+            dates = self.facet_values.values("date")
+            return {d for d in ranked if _in_range(name, values[0], (dates[d] or [""])[0])}
+        return self.facet_values.having(name, values)
+
     def facets(self):
         """{facet: [FacetValue]}: a facet with no selection is counted over the hits; a
         facet with a selection over what every other filter lets through (call after
         `hits`)."""
         plain = [f for f in FACETS if f not in self.filters]
         out = self.facet_values.count(plain, self._passing)
-        for name in self.filters:
+        for name in (f for f in self.filters if f in FACETS):
             out.update(self.facet_values.count([name], self._passing + self._left_out[name]))
         return {name: self._values(name, out.get(name, {})) for name in FACETS}
 
@@ -663,17 +701,34 @@ def _scope(q, filter_q):
     return filter_q if isinstance(q, Every) else And([q, filter_q])
 
 
+# Filters by the event's dates, beside the facets: `from` and `to` take a year, a month
+# or a day (2019, 2019-05, 2019-05-30), bounds included.
+DATE_RANGE = ("from", "to")
+_DATE_BOUND = re.compile(r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?")
+
+
 def _clean_filters(filters):
     out = {}
     for name, values in (filters or {}).items():
-        if name not in FACETS:
-            raise QueryError(f"unknown facet {name!r}; facets are {', '.join(FACETS)}")
+        if name not in FACETS and name not in DATE_RANGE:
+            raise QueryError(f"unknown facet {name!r}; facets are {', '.join(FACETS)} "
+                             f"(and the dates {' and '.join(DATE_RANGE)})")
         if isinstance(values, str):
             values = [values]
         cleaned = sorted({v.strip().lower() for v in values if v and v.strip()})
+        if name in DATE_RANGE and cleaned:
+            if len(cleaned) > 1 or not _DATE_BOUND.fullmatch(cleaned[0]):
+                raise QueryError(f"{name}: write one date as YYYY, YYYY-MM or YYYY-MM-DD "
+                                 f"(got {', '.join(cleaned)})", code="date", name=name)
         if cleaned:
             out[name] = cleaned
     return out
+
+
+def _in_range(name, bound, date):
+    # ISO dates compare as text; a year or month bound covers all of it ("to 2019" is
+    # up to 2019-12-31).
+    return date[:len(bound)] >= bound if name == "from" else date[:len(bound)] <= bound
 
 
 def _check_paging(sort, page, page_size):

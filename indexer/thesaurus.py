@@ -100,6 +100,28 @@ def concepts_in(text, concepts=None):
             if words in tokens}
 
 
+def readable_alternatives(text, added, languages, concepts=None):
+    """Split the terms a query was expanded with (`added`) into those in a language the
+    reader uses (`languages`, plus the languages the query's own thesaurus words are in)
+    and the others: ([shown], [others]). A term in no known language counts as shown."""
+    concepts = concepts or load_thesaurus()
+    tokens = " " + " ".join(_plain_words(text)) + " "
+    readable = set(languages)
+    term_languages = {}
+    for concept in concepts:
+        for group in (concept.terms, concept.acronyms):
+            for lang, forms in group.items():
+                for form in forms:
+                    term_languages.setdefault(form, set()).add(lang)
+                    if " " + " ".join(_plain_words(form)) + " " in tokens:
+                        readable.add(lang)          # the query is (also) in this one
+    shown, others = [], []
+    for term in added:
+        langs = term_languages.get(term)
+        (shown if not langs or langs & readable else others).append(term)
+    return shown, others
+
+
 def _plain_words(text):
     return [w[:-1] if len(w) > 3 and w.endswith("s") else w
             for w in re.findall(r"\w+", _fold(text))]

@@ -289,17 +289,12 @@ def cmd_ocr(args, settings):
         print(f"minamata: {availability.describe()}", file=sys.stderr)
         return 1
     if args.id:
-        doc = indexer.repo.document(args.id)
-        job = indexer.repo.ocr_jobs.get(doc.id)
-        if job is None or job.state in ("done", "failed") or job.sha256 != doc.sha256:
-            indexer.repo.ocr.remove(doc.sha256)      # read again, from the start
-            if indexer.ocr.schedule(doc) is None:
-                print(f"{doc.id}: every page has a text layer; nothing to OCR")
-                return 0
-        todo = [doc.id]
+        if indexer.ocr.queue_again(args.id) is None:
+            print(f"{args.id}: every page has a text layer; nothing to OCR")
+            return 0
+        todo = [args.id]
     else:
-        indexer.repo.ocr_jobs.reclaim(settings.ocr_attempts)
-        todo = [j.doc_id for j in indexer.repo.ocr_jobs.all("queued")]
+        todo = indexer.ocr.requeue_stranded(hand_over=False)     # run here, not by a worker
     failed = 0
     for doc_id in todo:
         with _PageBar(f"OCR {doc_id}") as on_page:

@@ -42,6 +42,15 @@ def atomic_write(target, write):
     _fsync_dir(target.parent)
 
 
+def copy_file(source, target):
+    """Copy a file to `target` atomically (see atomic_write), in chunks."""
+    def copy(out):
+        with open(source, "rb") as src:
+            for chunk in iter(lambda: src.read(CHUNK), b""):
+                out.write(chunk)
+    atomic_write(target, copy)
+
+
 def _fsync_dir(directory):
     fd = os.open(directory, os.O_RDONLY)
     try:
@@ -89,12 +98,7 @@ class PdfStore(ContentStore):
         """Copy a file in under its hash (a no-op when already there)."""
         if self.exists(sha):
             return self.path(sha)
-
-        def copy(out):
-            with open(source_path, "rb") as src:
-                for chunk in iter(lambda: src.read(CHUNK), b""):
-                    out.write(chunk)
-        atomic_write(self.path(sha), copy)
+        copy_file(source_path, self.path(sha))
         return self.path(sha)
 
 
@@ -183,11 +187,7 @@ class OcrStore(ContentStore):
         """Keep an OCR result (JSON-ready dict) and, if given, its searchable copy. The
         copy goes first: a result on disk always has its copy beside it."""
         if copy_from is not None:
-            def copy(out):
-                with open(copy_from, "rb") as src:
-                    for chunk in iter(lambda: src.read(CHUNK), b""):
-                        out.write(chunk)
-            atomic_write(self.copy_path(sha), copy)
+            copy_file(copy_from, self.copy_path(sha))
         data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
         atomic_write(self.path(sha), lambda f: f.write(data))
 

@@ -13,6 +13,32 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parent.parent
 T = {  # English: (French, Spanish)
     "Something went wrong on our side.": ("Une erreur s'est produite de notre côté.", "Algo salió mal por nuestra parte."),
+    # Downloads (ZIP) and citations.
+    ("Download all (ZIP, %(num)s file, %(size)s MB)", "Download all (ZIP, %(num)s files, %(size)s MB)"): (
+        ("Tout télécharger (ZIP, %(num)s fichier, %(size)s Mo)", "Tout télécharger (ZIP, %(num)s fichiers, %(size)s Mo)"),
+        ("Descargar todo (ZIP, %(num)s archivo, %(size)s MB)", "Descargar todo (ZIP, %(num)s archivos, %(size)s MB)")),
+    ("Download these results (ZIP, %(num)s file, %(size)s MB)", "Download these results (ZIP, %(num)s files, %(size)s MB)"): (
+        ("Télécharger ces résultats (ZIP, %(num)s fichier, %(size)s Mo)", "Télécharger ces résultats (ZIP, %(num)s fichiers, %(size)s Mo)"),
+        ("Descargar estos resultados (ZIP, %(num)s archivo, %(size)s MB)", "Descargar estos resultados (ZIP, %(num)s archivos, %(size)s MB)")),
+    ("Download the first result (ZIP, %(size)s MB)", "Download the first %(num)s results (ZIP, %(size)s MB)"): (
+        ("Télécharger le premier résultat (ZIP, %(size)s Mo)", "Télécharger les %(num)s premiers résultats (ZIP, %(size)s Mo)"),
+        ("Descargar el primer resultado (ZIP, %(size)s MB)", "Descargar los %(num)s primeros resultados (ZIP, %(size)s MB)")),
+    "This search has %(total)s results; a ZIP holds at most %(max)s documents and %(mb)s MB, so only the first %(num)s are in it. Narrow the search (a year, a type, a language) to download the others.": (
+        "Cette recherche a %(total)s résultats ; un ZIP contient au plus %(max)s documents et %(mb)s Mo, il n'en contient donc que les %(num)s premiers. Affinez la recherche (une année, un type, une langue) pour télécharger les autres.",
+        "Esta búsqueda tiene %(total)s resultados; un ZIP contiene como máximo %(max)s documentos y %(mb)s MB, así que solo incluye los %(num)s primeros. Afine la búsqueda (un año, un tipo, un idioma) para descargar los demás."),
+    "This search found no document to download.": (
+        "Cette recherche n'a trouvé aucun document à télécharger.",
+        "Esta búsqueda no encontró ningún documento para descargar."),
+    "with an index of the files (index.csv)": (
+        "avec un index des fichiers (index.csv)", "con un índice de los archivos (index.csv)"),
+    "Cite": ("Citer", "Citar"),
+    "Short link": ("Lien court", "Enlace corto"),
+    "It stays valid when the title is corrected or the file replaced.": (
+        "Il reste valable si le titre est corrigé ou le fichier remplacé.",
+        "Sigue siendo válido si se corrige el título o se reemplaza el archivo."),
+    "Reference for your citation manager:": (
+        "Référence pour votre gestionnaire de bibliographie :",
+        "Referencia para su gestor bibliográfico:"),
     "Report": ("Rapport", "Informe"),
     "Chair's summary": ("Résumé du président", "Resumen de la presidencia"),
     "Presentation": ("Présentation", "Presentación"),
@@ -340,6 +366,54 @@ T = {  # English: (French, Spanish)
     "OCR at work: page %(k)s of %(n)s read.": ("OCR en cours : page %(k)s sur %(n)s lue.", "OCR en curso: página %(k)s de %(n)s leída."),
     "OCR failed: %(reason)s. The rest of the document stays searchable.": ("Échec de l'OCR : %(reason)s. Le reste du document reste consultable.", "El OCR falló: %(reason)s. El resto del documento sigue pudiendo buscarse."),
     "This document has no searchable copy: none of its pages needed OCR, or it has not been read yet.": ("Ce document n'a pas de copie consultable : aucune de ses pages n'avait besoin d'OCR, ou elle n'a pas encore été lue.", "Este documento no tiene copia con texto: ninguna de sus páginas necesitaba OCR, o aún no se ha leído."),
+    # -- feeds, phone layout, interface language (issue 14)
+    "New documents": ("Nouveaux documents", "Nuevos documentos"),
+    "New documents: %(event)s": ("Nouveaux documents : %(event)s", "Nuevos documentos: %(event)s"),
+    "New documents: %(search)s": ("Nouveaux documents : %(search)s", "Nuevos documentos: %(search)s"),
+    "Secretariat of the Minamata Convention on Mercury": ("Secrétariat de la Convention de Minamata sur le mercure", "Secretaría del Convenio de Minamata sobre el Mercurio"),
+    "replaced by a new file": ("remplacé par un nouveau fichier", "sustituido por un nuevo archivo"),
+    "Follow (Atom)": ("Suivre (Atom)", "Seguir (Atom)"),
+    "Follow this event's new documents (Atom)": ("Suivre les nouveaux documents de cet événement (Atom)", "Seguir los nuevos documentos de este evento (Atom)"),
+    "Filters": ("Filtres", "Filtros"),
+    "Event dates": ("Dates de l'événement", "Fechas del evento"),
+    "From date": ("Du", "Desde"),
+    "To date": ("Au", "Hasta"),
+    "%(name)s: write a date as YYYY, YYYY-MM or YYYY-MM-DD.": ("%(name)s : écrivez une date sous la forme AAAA, AAAA-MM ou AAAA-MM-JJ (YYYY-MM-DD).", "%(name)s: escriba una fecha como AAAA, AAAA-MM o AAAA-MM-DD (YYYY-MM-DD)."),
+    "Back to the results": ("Retour aux résultats", "Volver a los resultados"),
+    "Also searched:": ("Également recherché :", "También se buscó:"),
+    ("%(num)s term in other languages", "%(num)s terms in other languages"): (("%(num)s terme dans d'autres langues", "%(num)s termes dans d'autres langues"), ("%(num)s término en otros idiomas", "%(num)s términos en otros idiomas")),
+    "in %(language)s: no %(interface)s text yet": ("en %(language)s : pas encore de texte en %(interface)s", "en %(language)s: aún no hay texto en %(interface)s"),
+    "artisanal and small-scale gold mining": ("extraction minière artisanale et à petite échelle d'or", "extracción de oro artesanal y en pequeña escala"),
+    "ASGM": ("EMAPE", "EAPE"),
+    "BAT/BEP": ("MTD/MPE", "MTD/MPA"),
+    "capacity building": ("renforcement des capacités", "creación de capacidad"),
+    "chlor-alkali": ("chlore-alcali", "cloro-álcali"),
+    "coal combustion": ("combustion du charbon", "combustión de carbón"),
+    "contaminated sites": ("sites contaminés", "sitios contaminados"),
+    "customs": ("douanes", "aduanas"),
+    "emission inventory": ("inventaire des émissions", "inventario de emisiones"),
+    "emissions": ("émissions", "emisiones"),
+    "health": ("santé", "salud"),
+    "interim storage": ("stockage provisoire", "almacenamiento provisional"),
+    "mercury supply": ("sources d'approvisionnement en mercure", "fuentes de suministro de mercurio"),
+    "mercury waste": ("déchets de mercure", "desechos de mercurio"),
+    "mercury-added products": ("produits contenant du mercure ajouté", "productos con mercurio añadido"),
+    "national action plan": ("plan d'action national", "plan de acción nacional"),
+    "releases": ("rejets", "liberaciones"),
+    "prior informed consent": ("consentement préalable en connaissance de cause", "consentimiento fundamentado previo"),
+    "reporting": ("communication d'informations", "presentación de informes"),
+    "synergies": ("synergies", "sinergias"),
+    "technical assistance": ("assistance technique", "asistencia técnica"),
+    "trade": ("commerce", "comercio"),
+    "English only": ("anglais seulement", "solo en inglés"),
+    "French only": ("français seulement", "solo en francés"),
+    "Spanish only": ("espagnol seulement", "solo en español"),
+    "English": ("anglais", "inglés"),
+    "French": ("français", "francés"),
+    "Spanish": ("espagnol", "español"),
+    "English and Spanish": ("anglais et espagnol", "inglés y español"),
+    "English and French": ("anglais et français", "inglés y francés"),
+    "scanned copy": ("copie numérisée", "copia escaneada"),
 }
 
 

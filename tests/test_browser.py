@@ -2,6 +2,7 @@
 import re
 import shutil
 import threading
+import zipfile
 
 import pytest
 import waitress
@@ -138,3 +139,21 @@ def test_one_result_per_work_opens_in_the_interface_language(browser, base_url):
     page.locator("dl.facts a[hreflang='en']").click()
     page.wait_for_url("**/documents/hanoi-pres-secretariat-en**")
     context.close()
+
+
+def test_download_all_of_an_event_gives_a_zip(page, base_url, tmp_path):
+    page.goto(base_url + "/events/2019-hanoi-coal")
+    link = page.locator(".download-all a")
+    expect(link).to_contain_text("Download all (ZIP, 6 files,")
+    with page.expect_download() as info:
+        link.click()
+    download = info.value
+    assert download.suggested_filename == "2019-hanoi-coal.zip"
+    saved = tmp_path / "event.zip"
+    download.save_as(saved)
+    with zipfile.ZipFile(saved) as archive:
+        assert archive.testzip() is None
+        names = archive.namelist()
+    assert names[0] == "index.csv" and len(names) == 7
+    assert "UNEP-MC-WS.2019-HAN-1 (en).pdf" in names
+    assert "La Convention de Minamata et les émissions de mercure - l'article 8 (fr).pdf" in names

@@ -20,7 +20,7 @@ from indexer.search import SearchService
 from repo.ocrjobs import OcrJobs
 from repo.settings import Settings
 from scripts.corpus.scans import scanned_pdf
-from tests.conftest import MANIFEST, ROOT, run_cli
+from tests.conftest import MANIFEST, ROOT, make_pdf, run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -229,6 +229,21 @@ def test_rebuild_never_reads_a_scan_again(ix, tmp_path):
     with blind.repo.writing():
         blind.rebuild_index()
     assert _search_ids(blind, "wastewater sediments")[0] == [doc.id]
+
+
+def test_ocr_can_be_run_again_and_keeps_the_old_result_meanwhile(ix, tmp_path):
+    pdf = tmp_path / "scan.pdf"
+    scanned_pdf(pdf, [CLEAN_PAGE], seed=13)
+    doc = ix.add(pdf, "2019-osaka-waste", "other", title="Scan", language="en")
+    assert ix.ocr.run(doc.id).state == "done"
+    job = ix.ocr.queue_again(doc.id)
+    assert job.state == "queued" and ix.repo.ocr.get(doc.sha256) is not None
+    assert ix.ocr.queue_again(doc.id).state == "queued"      # queued once, not twice
+    assert ix.ocr.run(doc.id).state == "done"
+    assert _search_ids(ix, "borax smelting")[0] == [doc.id]
+    typed = ix.add(make_pdf(tmp_path / "t.pdf", ["Typed text about mercury emissions."]),
+                   "2019-osaka-waste", "other", title="Typed")
+    assert ix.ocr.queue_again(typed.id) is None              # nothing to read
 
 
 def test_deleting_a_document_drops_its_ocr(ix, tmp_path):

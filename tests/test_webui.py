@@ -131,7 +131,14 @@ def test_interface_language_from_browser_switch_and_cookie(client):
 
 def test_dates_and_countries_follow_the_interface_language(client):
     body = text(client.get("/events/2019-la-paz-trade?lang=fr"))
-    assert "8 octobre 2019" in body and "Bolivie" in body
+    assert "8–10 octobre 2019" in body and "Bolivie" in body
+    # Date ranges as each language writes them.
+    assert "30–31 de mayo de 2019" in text(client.get("/events/2019-osaka-waste?lang=es"))
+    assert "30–31 May 2019" in text(client.get("/events/2019-osaka-waste?lang=en"))
+    assert "31 October – 1 November 2019" in text(client.get("/events/2019-hanoi-coal?lang=en"))
+    assert "31 de octubre – 1 de noviembre de 2019" in text(
+        client.get("/events/2019-hanoi-coal?lang=es"))
+    assert "31 octobre – 1er novembre 2019" in text(client.get("/events/2019-hanoi-coal?lang=fr"))
 
 
 def test_events_page_filters(client):

@@ -3,7 +3,8 @@ from datetime import date, timedelta
 from urllib.parse import quote, urlencode
 
 from flask import Flask, current_app, jsonify, render_template, request
-from flask_babel import Babel, format_date, format_decimal, get_locale, gettext as _
+from babel.dates import format_date, format_skeleton
+from flask_babel import Babel, format_decimal, get_locale, gettext as _
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
@@ -13,8 +14,8 @@ from repo.settings import Settings
 from webui import i18n, labels, security, viewmodels
 from webui.services import Services, close_repository
 from webui.settings import WebSettings
-from webui.views import (api, audit, browse, curate, events_edit, importer, search, staff,
-                         upload)
+from webui.views import (api, audit, browse, cite, curate, downloads, events_edit, feeds,
+                         importer, search, staff, upload)
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
@@ -46,6 +47,8 @@ def create_app(config=None):
         MINAMATA_PAGE_SIZE=settings.page_size,
         MINAMATA_MAX_PAGE_SIZE=settings.max_page_size,
         MINAMATA_FACET_LIMIT=settings.facet_limit,
+        MINAMATA_ZIP_MAX_DOCUMENTS=settings.zip_max_documents,
+        MINAMATA_ZIP_MAX_BYTES=settings.zip_max_bytes,
         MINAMATA_SIGN_IN_RULES=settings.sign_in_rules,
         BABEL_TRANSLATION_DIRECTORIES=str(
             i18n.compile_catalogues(store.data_dir / "translations")),
@@ -55,7 +58,7 @@ def create_app(config=None):
     load_thesaurus()        # a broken thesaurus entry stops the start, naming the entry
     Babel(app, locale_selector=i18n.select_locale)
     for bp in (search.bp, browse.bp, api.bp, staff.bp, upload.bp, curate.bp, audit.bp,
-               events_edit.bp, importer.bp):
+               events_edit.bp, importer.bp, feeds.bp, downloads.bp, cite.bp):
         app.register_blueprint(bp)
     app.before_request(security.check_csrf)
     app.teardown_appcontext(close_repository)
@@ -109,12 +112,29 @@ def _server_error(e):
                            message=_("Something went wrong on our side.")), 500
 
 
+def _first(text, day, locale):
+    """French writes the first of the month as an ordinal: "1er novembre"."""
+    if locale == "fr" and day.day == 1 and text.startswith("1"):
+        return "1er" + text[1:]
+    return text
+
+
 def _template_helpers():
     def when(start, end):
+        # As each language writes a range: "30–31 May 2019", "30–31 mai 2019", "30–31 de
+        # mayo de 2019" (English as the UN writes it, day first).
+        # Our interface languages all put the day first; months are written in full
+        # (Babel's interval patterns abbreviate them: "31 oct. – 1 nov.").
         s, e = date.fromisoformat(start), date.fromisoformat(end)
+        locale = "en_GB" if str(get_locale()) == "en" else str(get_locale())
+        last = _first(format_date(e, "long", locale=locale), e, locale)
         if s == e:
-            return format_date(s, "long")
-        return f"{format_date(s, 'long')} – {format_date(e, 'long')}"
+            return last
+        if (s.year, s.month) == (e.year, e.month):
+            return f"{_first(str(s.day), s, locale)}–{last}"
+        if s.year == e.year:
+            return f"{_first(format_skeleton('MMMMd', s, locale=locale), s, locale)} – {last}"
+        return f"{_first(format_date(s, 'long', locale=locale), s, locale)} – {last}"
 
     def lang_url(code):
         args = request.args.to_dict(flat=False)
@@ -126,6 +146,7 @@ def _template_helpers():
                 language_name=labels.language_name,
                 type_label=lambda t: str(labels.TYPE_LABELS.get(t, t)),
                 status_label=lambda t: str(labels.STATUS_LABELS.get(t, t)),
+                topic_label=labels.topic_label, note_label=labels.note_label,
                 region_label=lambda r: str(labels.REGION_LABELS.get(r, r)),
                 number=format_decimal, lang_url=lang_url, safe_snippet=Markup,
                 version_in=viewmodels.version_in)

@@ -18,8 +18,48 @@ STATUS_LABELS = {"published": _l("Published"), "draft": _l("Draft"),
                  "retracted": _l("Retracted")}
 FACET_LABELS = {"event": _l("Event"), "year": _l("Year"), "country": _l("Country"),
                 "region": _l("Region"), "type": _l("Document type"),
-                "language": _l("Language"), "topic": _l("Topic")}
+                "language": _l("Language"), "topic": _l("Topic"),
+                # Not facets: the bounds of the event dates filter.
+                "from": _l("From date"), "to": _l("To date")}
+# The Secretariat's topics, a small controlled vocabulary kept in English in the catalog
+# (facet values and URLs stay as they are), shown in the interface language.
+TOPIC_LABELS = {
+    "artisanal and small-scale gold mining": _l("artisanal and small-scale gold mining"),
+    "asgm": _l("ASGM"), "bat/bep": _l("BAT/BEP"),
+    "capacity building": _l("capacity building"), "chlor-alkali": _l("chlor-alkali"),
+    "coal combustion": _l("coal combustion"), "contaminated sites": _l("contaminated sites"),
+    "customs": _l("customs"), "emission inventory": _l("emission inventory"),
+    "emissions": _l("emissions"), "health": _l("health"),
+    "interim storage": _l("interim storage"), "mercury supply": _l("mercury supply"),
+    "mercury waste": _l("mercury waste"), "mercury-added products": _l("mercury-added products"),
+    "national action plan": _l("national action plan"), "releases": _l("releases"),
+    "prior informed consent": _l("prior informed consent"), "reporting": _l("reporting"),
+    "synergies": _l("synergies"), "technical assistance": _l("technical assistance"),
+    "trade": _l("trade"),
+}
+# Notes of the Secretariat's listings on a document's languages.
+NOTE_LABELS = {
+    "english only": _l("English only"), "french only": _l("French only"),
+    "spanish only": _l("Spanish only"), "english": _l("English"), "french": _l("French"),
+    "spanish": _l("Spanish"), "english and spanish": _l("English and Spanish"),
+    "english and french": _l("English and French"), "copie numérisée": _l("scanned copy"),
+    "scanned copy": _l("scanned copy"),
+}
 assert set(REGION_LABELS) == set(UN_REGIONS)
+
+
+def topic_label(topic):
+    """A topic in the interface language, when it is one of the vocabulary's (else as
+    written)."""
+    label = TOPIC_LABELS.get((topic or "").lower())
+    return str(label) if label is not None else topic
+
+
+def note_label(note):
+    """A listing's note on languages ("English only") in the interface language, when it
+    is one we know (else as written)."""
+    label = NOTE_LABELS.get((note or "").strip().lower())
+    return str(label) if label is not None else note
 
 
 def _ui():
@@ -73,9 +113,11 @@ def facet_value_label(facet, value, events=None):
         return language_name(value)
     if facet == "event" and events and value in events:
         return events[value].title(_ui())
-    if facet == "topic" and events:
+    if facet == "topic":
+        if value in TOPIC_LABELS:
+            return topic_label(value)
         # Topics are indexed in lower case; show them as the events write them.
-        for event in events.values():
+        for event in (events or {}).values():
             for topic in event.topics:
                 if topic.lower() == value:
                     return topic

@@ -12,7 +12,7 @@ from flask import g, url_for
 from werkzeug.datastructures import MultiDict
 
 from indexer.schema import FACETS
-from indexer.search import MAX_PAGE
+from indexer.search import DATE_RANGE, MAX_PAGE
 from webui.labels import FACET_LABELS, facet_value_label
 
 SORTS = ("relevance", "date")
@@ -58,7 +58,7 @@ def _int(raw, default, low, high):
 def read_search_args(args, default_size, max_size):
     """SearchArgs from request arguments; out-of-range numbers are brought into range."""
     filters = {}
-    for name in FACETS:
+    for name in FACETS + DATE_RANGE:
         values = [v.strip() for v in args.getlist(name) if v.strip()]
         if values:
             filters[name] = sorted(set(values))
@@ -141,3 +141,17 @@ def version_in(versions, language):
     """Of a hit's language versions (dicts), the one in `language`, or None: the version a
     delegate opens by default is the one in the interface's language."""
     return next((v for v in versions if language in v["languages"]), None)
+
+
+# What a delegate reads first: the outcome of the meeting, then its programme, then the
+# talks.
+TYPE_ORDER = {"report": 0, "chair_summary": 1, "agenda": 2, "presentation": 3, "other": 4}
+
+
+def in_reading_order(works):
+    """An event's works as its page and its ZIP list them: reports and chair's summaries,
+    then the agenda, then presentations, each by title."""
+    def key(work):
+        first = work.versions[0]
+        return (TYPE_ORDER.get(first.type, 9), first.title.casefold())
+    return sorted(works, key=key)

@@ -6,8 +6,10 @@ from indexer.errors import IndexerError, QueryError
 from indexer.ocrjob import ocr_status
 from repo.errors import NotFound
 from webui.security import current_user
+from webui.viewmodels import in_reading_order
 from webui.services import (repository, search_service, visible, visible_documents,
                             visible_event, visible_events, visible_works)
+from webui.views import cite, downloads
 
 bp = Blueprint("browse", __name__)
 
@@ -31,12 +33,13 @@ def event(event_id):
     ev = visible_event(event_id)
     if ev is None:
         abort(404, _("There is no event with this address."))
-    works = visible_works(event_id)
+    works = in_reading_order(visible_works(event_id))
     # Documents the Secretariat's listing says exist, not uploaded yet: a slot is filled
     # by any document of its type.
     have = {d.type for w in works for d in w.versions}
     missing = [slot for slot in ev.expected if slot["type"] not in have]
-    return render_template("event.html", event=ev, works=works, missing=missing)
+    return render_template("event.html", event=ev, works=works, missing=missing,
+                           zip_link=downloads.event_link(event_id, works))
 
 
 @bp.get("/documents/<doc_id>")
@@ -59,8 +62,9 @@ def document(doc_id):
                 if d.id != doc.id and d.work != doc.work]
     titles = {d.id: d for d in visible_documents()}
     return render_template("document.html", doc=doc, event=ev, q=q, found=found,
+                           back=_results_path(request.args.get("back", "")),
                            versions=repo.versions(doc.id), language_versions=work,
-                           ocr=ocr_status(repo, doc),
+                           ocr=ocr_status(repo, doc), cite=cite.cite_view(doc, ev),
                            siblings=siblings, similar=[titles[i] for i in similar if i in titles])
 
 
@@ -119,6 +123,14 @@ def _cached_as(doc, response):
         response.cache_control.no_store = True
         response.cache_control.max_age = None
     return response
+
+
+def _results_path(back):
+    """The search page a document was opened from (`back`), if it is one of ours: a path
+    on this site to the search page, nothing else (never another host)."""
+    if back == "/" or (back.startswith("/?") and "\\" not in back and len(back) < 4000):
+        return back
+    return ""
 
 
 def _visible_document(repo, doc_id):

@@ -5,6 +5,7 @@ from flask import Blueprint, current_app, render_template, request
 from flask_babel import format_number, get_locale, gettext as _
 
 from indexer.errors import IndexerError, QueryError
+from indexer.thesaurus import readable_alternatives
 from webui.security import current_user
 from webui.services import repository, search_service
 from webui.viewmodels import chips, facet_view, pagination, read_search_args, search_url
@@ -27,6 +28,8 @@ def query_error_message(e):
         "prefix_one_word": lambda: _("“%(prefix)s*”: a * can only end a single word (for "
                                      "example emiss*); for documents whose symbol begins so, "
                                      "type symbol:%(prefix)s*", prefix=p["prefix"]),
+        "date": lambda: _("%(name)s: write a date as YYYY, YYYY-MM or YYYY-MM-DD.",
+                          name=p["name"]),
         "short_prefix": lambda: _("“%(prefix)s*”: a word search with * needs at least "
                                   "%(n)s letters before the *.", prefix=p["prefix"], n=p["n"]),
     }
@@ -34,6 +37,11 @@ def query_error_message(e):
         return messages[e.code]()
     except KeyError:
         return str(e)
+
+
+def _with_lang(url):
+    # A feed reader sends no cookie: the feed link carries the interface language.
+    return f"{url}{'&' if '?' in url else '?'}lang={get_locale()}"
 
 
 @bp.get("/")
@@ -66,6 +74,11 @@ def search():
             sort_urls={s: search_url("search.search", args, sort=s, page=1)
                        for s in ("relevance", "date")},
             expand_url=search_url("search.search", args, expand=not args.expand, page=1),
-            first=(args.page - 1) * args.page_size + 1)
+            first=(args.page - 1) * args.page_size + 1,
+            feed_url=_with_lang(search_url("feeds.search", args, page=1, sort="relevance")),
+            # "Also searched": the terms in the reader's languages first, the rest folded.
+            expanded=readable_alternatives(args.q, result.expanded, [str(get_locale())]),
+            # A document opened from a hit leads back to these results, filters and all.
+            results_path=search_url("search.search", args))
     status = 400 if error and result is None and args.q else 200
     return render_template("search.html", **context), status

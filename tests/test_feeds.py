@@ -1,0 +1,123 @@
+"""Atom feeds: valid Atom, new and replaced published documents only, per event and search."""
+import re
+import shutil
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from indexer.ingest import Indexer
+from repo.settings import Settings
+from tests.conftest import make_pdf
+from webui import create_app
+from webui.settings import WebSettings
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+PASSWORD = "a long enough password"
+
+
+@pytest.fixture
+def site(corpus_dir, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(corpus_dir, data)
+    settings = Settings.from_env(environ={}, data_dir=data, workers=1)
+    ix = Indexer(settings)
+    ix.repo.accounts.add("amina", PASSWORD, "editor")
+    yield create_app(WebSettings(store=settings, testing=True)), ix
+    ix.close()
+
+
+def _feed(client, path):
+    r = client.get(path)
+    assert r.status_code == 200 and r.mimetype == "application/atom+xml", r.status_code
+    return ET.fromstring(r.data)
+
+
+def _entries(feed):
+    return [e.find(f"{ATOM}id").text.rsplit("/", 1)[1] for e in feed.findall(f"{ATOM}entry")]
+
+
+def assert_valid_atom(feed):
+    """The requirements of RFC 4287 that a feed reader relies on."""
+    assert feed.tag == f"{ATOM}feed"
+    for name in ("id", "title", "updated"):
+        assert feed.find(f"{ATOM}{name}").text, name
+    assert feed.find(f"{ATOM}author/{ATOM}name").text
+    assert [link.get("rel") for link in feed.findall(f"{ATOM}link")].count("self") == 1
+    ids = []
+    for entry in feed.findall(f"{ATOM}entry"):
+        for name in ("id", "title", "updated"):
+            assert entry.find(f"{ATOM}{name}").text, name
+        assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$",
+                        entry.find(f"{ATOM}updated").text)
+        links = {link.get("rel"): link for link in entry.findall(f"{ATOM}link")}
+        assert links["alternate"].get("type") == "text/html"
+        assert links["enclosure"].get("type") == "application/pdf"
+        assert int(links["enclosure"].get("length")) > 0
+        ids.append(entry.find(f"{ATOM}id").text)
+    assert len(ids) == len(set(ids))
+
+
+def test_feeds_are_atom_and_hold_the_published_documents(site):
+    app, ix = site
+    client = app.test_client()
+    everything = _feed(client, "/feed.atom")
+    assert_valid_atom(everything)
+    published = {d.id for d in ix.repo.documents() if d.is_public}
+    assert set(_entries(everything)) == published
+    event = _feed(client, "/events/2019-la-paz-trade/feed.atom")
+    assert_valid_atom(event)
+    assert set(_entries(event)) == {d.id for d in ix.repo.documents("2019-la-paz-trade")}
+    reports = _feed(client, "/search.atom?type=report")
+    assert_valid_atom(reports)
+    assert set(_entries(reports)) == {d.id for d in ix.repo.documents() if d.type == "report"}
+    assert client.get("/events/no-such-event/feed.atom").status_code == 404
+
+
+def test_a_new_upload_comes_first_and_a_draft_never_appears(site, tmp_path):
+    app, ix = site
+    new = ix.add(make_pdf(tmp_path / "n.pdf", ["Quillwort mercury uptake in wetlands."]),
+                 "2019-osaka-waste", "report", title="Wetland report")
+    draft = ix.add(make_pdf(tmp_path / "d.pdf", ["Quillwort draft findings on wetlands."]),
+                   "2019-osaka-waste", "report", title="Draft wetland report", status="draft")
+    staff = app.test_client()
+    token = re.search(r'name="csrf_token" value="([^"]+)"',
+                      staff.get("/staff/sign-in").get_data(as_text=True)).group(1)
+    staff.post("/staff/sign-in", data={"name": "amina", "password": PASSWORD,
+                                       "csrf_token": token})
+    for client in (app.test_client(), staff):        # staff's feeds are public ones too
+        for path in ("/feed.atom", "/events/2019-osaka-waste/feed.atom",
+                     "/search.atom?q=quillwort", "/search.atom?q=quillwort&type=report"):
+            ids = _entries(_feed(client, path))
+            assert ids[0] == new.id and draft.id not in ids, path
+    ix.edit(new.id, {"status": "retracted"}, "tester")
+    assert new.id not in _entries(_feed(app.test_client(), "/feed.atom"))
+
+
+def test_a_replaced_file_comes_back_to_the_top_and_says_so(site, tmp_path):
+    app, ix = site
+    ix.add(make_pdf(tmp_path / "n.pdf", ["A newer document about mercury."]),
+           "2019-osaka-waste", "other", title="Newer")
+    ix.replace("hanoi-report", make_pdf(tmp_path / "r.pdf", ["The corrected report."]),
+               "tester")
+    feed = _feed(app.test_client(), "/feed.atom?lang=fr")
+    first = feed.findall(f"{ATOM}entry")[0]
+    assert first.find(f"{ATOM}id").text.endswith("/hanoi-report")
+    assert "replaced by a new file" in first.find(f"{ATOM}summary").text or \
+        "remplacé" in first.find(f"{ATOM}summary").text
+    assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "fr"
+
+
+def test_pages_offer_their_feed(site):
+    app, _ix = site
+    client = app.test_client()
+    page = client.get("/?q=mercury+trade&type=report&lang=es").get_data(as_text=True)
+    link = re.search(r'<link rel="alternate" type="application/atom\+xml" title="[^"]*" '
+                     r'href="([^"]+)"', page).group(1).replace("&amp;", "&")
+    assert link.startswith("/search.atom?") and "q=mercury+trade" in link
+    assert "type=report" in link and "lang=es" in link and "page=" not in link
+    assert 'class="feed"' in page
+    assert _entries(_feed(client, link))                          # it works as offered
+    event = client.get("/events/2019-hanoi-coal").get_data(as_text=True)
+    # The interface language chosen on the search page (a cookie) goes on to the feed.
+    assert 'href="/events/2019-hanoi-coal/feed.atom?lang=es"' in event
+    assert 'class="feed"' in event
