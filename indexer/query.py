@@ -36,6 +36,7 @@ from whoosh.searching import TimeLimit
 from indexer.analysis import STEMMED_LANGUAGES, fold, language_analyzer, neutral_analyzer
 from indexer.errors import QueryError
 from indexer.schema import FACETS, TEXT_FIELDS
+from indexer.thesaurus import expand as expand_query
 
 MAX_QUERY_CHARS = 1000
 MIN_PREFIX = 3
@@ -743,3 +744,60 @@ def any_part(q):
     if isinstance(q, Without):
         return Without(any_part(q.subqueries[0]), q.subqueries[1])
     return q
+
+
+# -- words to mark in a document's own text ---------------------------------------------
+def highlight_terms(text, expand=True):
+    """The words and phrases of a query to mark in a document as a PDF viewer's find
+    shows them (case and accents aside, anywhere in a word): the words and "phrases" as
+    typed, without operators, `field:` names, filters (`type:report`), excluded words and
+    stop words (kept when quoted, `+`-signed or all there is); the parts of `coal-fired`
+    too, since the search finds them apart; then, with `expand`, the thesaurus's terms
+    the search also looked for. Each once (case aside), in the order typed. QueryError
+    for a query the search refuses, with the same message."""
+    parse_query(text)                            # the search's own rules and refusals
+    text = unicodedata.normalize("NFC", text or "").strip()
+    clauses = _Parser(_tokenize(text, USER_FIELDS)).clauses()
+    terms = list(_typed_terms(clauses)) or list(_typed_terms(clauses, keep_stops=True))
+    if expand and text:
+        expanded, added = expand_query(re.sub(r"\b(text_\w+):", r"\1 ", text))
+        if len(expanded) <= 16 * MAX_QUERY_CHARS:    # longer: the search takes it as typed
+            terms += added
+    once = {}
+    for term in terms:
+        once.setdefault(term.casefold(), term)   # the first spelling, in the order typed
+    return list(once.values())
+
+
+def _typed_terms(clauses, keep_stops=False):
+    for clause in _bind_letters(clauses):
+        if clause.occur != "not":                # an excluded word is not in the page
+            yield from _node_terms(clause.node, keep_stops)
+
+
+def _node_terms(node, keep_stops):
+    if isinstance(node, tuple) and node[0] == "or":
+        for alternative in node[1]:              # the search keeps an OR's stop words
+            yield from _node_terms(alternative, True)
+    elif isinstance(node, tuple):                # a group, unless a filter's: type:(a b)
+        if node[2].field not in FACETS:
+            yield from _typed_terms(node[1], keep_stops)
+    elif node.field not in FACETS:
+        yield from _token_terms(node, keep_stops)
+
+
+def _token_terms(tok, keep_stops):
+    if tok.kind == "phrase":
+        if _parts(tok.text):
+            yield tok.text.strip()
+        return
+    # A prefix is marked where its words begin; a sentence's punctuation is not the word's.
+    word = re.sub(r"^\W+|\W+$", "", tok.text.rstrip("*"))
+    parts = _parts(word)
+    if len(parts) == 1 and is_stop_word(parts[0]) and not (
+            keep_stops or tok.sign == "+" or _acronym(word)):
+        return
+    if parts:
+        yield word
+    if len(parts) > 1 and tok.field != "symbol" and not _is_symbol(word, parts):
+        yield from (p for p in parts if len(p) > 1 and not is_stop_word(p))

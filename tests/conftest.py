@@ -98,6 +98,35 @@ def corpus(corpus_dir):
     service.close()
 
 
+STAFF_PASSWORD = "a long enough password"
+
+
+@pytest.fixture
+def staff_site(corpus_dir, tmp_path):
+    """(app, Indexer) over a copy of the indexed corpus, with an editor `amina` whose
+    password is STAFF_PASSWORD (see `signed_in`)."""
+    from webui import create_app
+    from webui.settings import WebSettings
+    data = tmp_path / "data"
+    shutil.copytree(corpus_dir, data)
+    settings = Settings.from_env(environ={}, data_dir=data, workers=1)
+    ix = Indexer(settings)
+    ix.repo.accounts.add("amina", STAFF_PASSWORD, "editor")
+    yield create_app(WebSettings(store=settings, testing=True)), ix
+    ix.close()
+
+
+def signed_in(app, name="amina", password=STAFF_PASSWORD):
+    """A test client of `app` signed in as a member of staff."""
+    import re
+    client = app.test_client()
+    token = re.search(r'name="csrf_token" value="([^"]+)"',
+                      client.get("/staff/sign-in").get_data(as_text=True)).group(1)
+    client.post("/staff/sign-in", data={"name": name, "password": password,
+                                        "csrf_token": token})
+    return client
+
+
 def run_cli(*args, env=None, check=True, input_text=None):
     """Run the `minamata` command in a subprocess; returns the CompletedProcess."""
     result = subprocess.run([sys.executable, "-m", "minamata.cli", *args], cwd=ROOT,

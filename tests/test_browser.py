@@ -70,7 +70,7 @@ def test_search_tick_a_facet_and_remove_its_chip(page, base_url):
 
 def test_page_link_opens_the_pdf_at_that_page(page, base_url):
     page.goto(base_url + "/?q=%22sorbent+trap%22")
-    link = page.locator(".hit .pages a").first
+    link = page.locator(".hit .pages a.pdf").first        # beside the viewer's links
     href = link.get_attribute("href")
     assert re.fullmatch(r"/documents/[\w-]+/file#page=\d+", href)
     response = page.request.get(base_url + href.split("#")[0])

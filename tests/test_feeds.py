@@ -1,29 +1,17 @@
 """Atom feeds: valid Atom, new and replaced published documents only, per event and search."""
 import re
-import shutil
 import xml.etree.ElementTree as ET
 
 import pytest
 
-from indexer.ingest import Indexer
-from repo.settings import Settings
-from tests.conftest import make_pdf
-from webui import create_app
-from webui.settings import WebSettings
+from tests.conftest import make_pdf, signed_in
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-PASSWORD = "a long enough password"
 
 
 @pytest.fixture
-def site(corpus_dir, tmp_path):
-    data = tmp_path / "data"
-    shutil.copytree(corpus_dir, data)
-    settings = Settings.from_env(environ={}, data_dir=data, workers=1)
-    ix = Indexer(settings)
-    ix.repo.accounts.add("amina", PASSWORD, "editor")
-    yield create_app(WebSettings(store=settings, testing=True)), ix
-    ix.close()
+def site(staff_site):
+    return staff_site
 
 
 def _feed(client, path):
@@ -79,12 +67,7 @@ def test_a_new_upload_comes_first_and_a_draft_never_appears(site, tmp_path):
                  "2019-osaka-waste", "report", title="Wetland report")
     draft = ix.add(make_pdf(tmp_path / "d.pdf", ["Quillwort draft findings on wetlands."]),
                    "2019-osaka-waste", "report", title="Draft wetland report", status="draft")
-    staff = app.test_client()
-    token = re.search(r'name="csrf_token" value="([^"]+)"',
-                      staff.get("/staff/sign-in").get_data(as_text=True)).group(1)
-    staff.post("/staff/sign-in", data={"name": "amina", "password": PASSWORD,
-                                       "csrf_token": token})
-    for client in (app.test_client(), staff):        # staff's feeds are public ones too
+    for client in (app.test_client(), signed_in(app)):        # staff's feeds are public ones too
         for path in ("/feed.atom", "/events/2019-osaka-waste/feed.atom",
                      "/search.atom?q=quillwort", "/search.atom?q=quillwort&type=report"):
             ids = _entries(_feed(client, path))

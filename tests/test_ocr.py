@@ -20,7 +20,7 @@ from indexer.search import SearchService
 from repo.ocrjobs import OcrJobs
 from repo.settings import Settings
 from scripts.corpus.scans import scanned_pdf
-from tests.conftest import MANIFEST, ROOT, make_pdf, run_cli
+from tests.conftest import MANIFEST, ROOT, make_pdf, run_cli, signed_in
 
 pytestmark = pytest.mark.slow
 
@@ -329,31 +329,9 @@ def test_shipped_scans_become_searchable_in_english_and_french(tmp_path):
 
 
 # -- the web pages ------------------------------------------------------------------------
-PASSWORD = "a long enough password"
-
-
 @pytest.fixture
-def web(corpus_dir, tmp_path):
-    import shutil
-    from webui import create_app
-    from webui.settings import WebSettings
-    data = tmp_path / "data"
-    shutil.copytree(corpus_dir, data)
-    settings = Settings.from_env(environ={}, data_dir=data, workers=1)
-    ix = Indexer(settings)
-    ix.repo.accounts.add("amina", PASSWORD, "editor")
-    app = create_app(WebSettings(store=settings, testing=True))
-    yield app, ix
-    ix.close()
-
-
-def _signed_in(app):
-    client = app.test_client()
-    token = re.search(r'name="csrf_token" value="([^"]+)"',
-                      client.get("/staff/sign-in").get_data(as_text=True)).group(1)
-    client.post("/staff/sign-in", data={"name": "amina", "password": PASSWORD,
-                                        "csrf_token": token})
-    return client
+def web(staff_site):
+    return staff_site
 
 
 def _page(client, path):
@@ -363,7 +341,7 @@ def _page(client, path):
 
 def test_staff_see_the_queue_delegates_see_what_ocr_read(web):
     app, ix = web
-    anon, staff = app.test_client(), _signed_in(app)
+    anon, staff = app.test_client(), signed_in(app)
     # Queued (the corpus was indexed, not OCR'd): staff are told, delegates are not.
     assert "3 scanned pages queued for OCR" in _page(staff, "/documents/hanoi-pres-indonesia")[1]
     assert "queued for OCR" not in _page(anon, "/documents/hanoi-pres-indonesia")[1]
@@ -390,14 +368,14 @@ def test_a_failed_ocr_is_shown_to_staff_with_its_reason(web, tmp_path):
     _corrupt_scan(pdf, tmp_path)
     doc = ix.add(pdf, "2019-osaka-waste", "other", title="Broken scan")
     ix.ocr.run(doc.id)
-    _, body = _page(_signed_in(app), f"/documents/{doc.id}")
+    _, body = _page(signed_in(app), f"/documents/{doc.id}")
     assert "OCR failed: OCRmyPDF" in body and "stays searchable" in body
     assert "OCR failed" not in _page(app.test_client(), f"/documents/{doc.id}")[1]
 
 
 def test_an_upload_says_its_scanned_pages_are_queued(web, tmp_path):
     app, ix = web
-    staff = _signed_in(app)
+    staff = signed_in(app)
     pdf = tmp_path / "scan.pdf"
     scanned_pdf(pdf, [CLEAN_PAGE, CLEAN_PAGE[:2]], seed=9)
     token = re.search(r'name="csrf_token" value="([^"]+)"',

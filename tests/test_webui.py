@@ -91,7 +91,8 @@ def test_page_past_the_last_says_so(client):
 
 def test_hit_opens_at_its_best_page(client):
     body = client.get("/?q=%22sorbent+trap%22").get_data(as_text=True)
-    best = re.search(r'href="/documents/hanoi-report/file#page=(\d+)">Open at page (\d+)<', body)
+    best = re.search(r'href="/documents/hanoi-report/view\?page=(\d+)[^"]*">Open at page (\d+)<',
+                     body)
     assert best and best.group(1) == best.group(2)
     api = client.get("/api/search?q=%22sorbent+trap%22").get_json()
     hit = next(h for h in api["hits"] if h["id"] == "hanoi-report")

@@ -15,8 +15,11 @@ from webui import i18n, labels, security, viewmodels
 from webui.services import Services, close_repository
 from webui.settings import WebSettings
 from webui.views import (api, audit, browse, cite, curate, downloads, events_edit, feeds,
-                         importer, search, staff, upload)
+                         importer, search, staff, upload, viewer)
 
+# The PDF viewer needs nothing more: PDF.js and its worker come from this site
+# (worker-src falls back to script-src), it runs without eval or WebAssembly
+# (views/viewer.py, static/viewer.js) and loads the PDF's fonts from memory.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 
@@ -50,6 +53,8 @@ def create_app(config=None):
         MINAMATA_ZIP_MAX_DOCUMENTS=settings.zip_max_documents,
         MINAMATA_ZIP_MAX_BYTES=settings.zip_max_bytes,
         MINAMATA_SIGN_IN_RULES=settings.sign_in_rules,
+        MINAMATA_PDFJS_DIR=settings.pdfjs_folder(),
+        MINAMATA_PDFJS=viewer.find_pdfjs(settings.pdfjs_folder()),
         BABEL_TRANSLATION_DIRECTORIES=str(
             i18n.compile_catalogues(store.data_dir / "translations")),
     )
@@ -58,7 +63,7 @@ def create_app(config=None):
     load_thesaurus()        # a broken thesaurus entry stops the start, naming the entry
     Babel(app, locale_selector=i18n.select_locale)
     for bp in (search.bp, browse.bp, api.bp, staff.bp, upload.bp, curate.bp, audit.bp,
-               events_edit.bp, importer.bp, feeds.bp, downloads.bp, cite.bp):
+               events_edit.bp, importer.bp, feeds.bp, downloads.bp, cite.bp, viewer.bp):
         app.register_blueprint(bp)
     app.before_request(security.check_csrf)
     app.teardown_appcontext(close_repository)

@@ -1,5 +1,7 @@
 """The web UI's settings, declared in one table with defaults and help text."""
+import os
 from dataclasses import dataclass, field, fields
+from pathlib import Path
 
 from repo.accounts import ThrottleRules
 from repo.settings import Settings
@@ -7,6 +9,11 @@ from repo.settings import Settings
 
 def _setting(default, help_text):
     return field(default=default, metadata={"help": help_text})
+
+
+PDFJS_ENV = "MINAMATA_PDFJS_DIR"
+# Where `npm ci` at the repository's root installs PDF.js (package.json pins it).
+DEFAULT_PDFJS_DIR = Path(__file__).resolve().parent.parent / "node_modules" / "pdfjs-dist"
 
 
 @dataclass(frozen=True)
@@ -31,9 +38,19 @@ class WebSettings:
                                       "results (the first ones are included).")
     zip_max_bytes: int = _setting(500 * 1024 * 1024, "Most bytes of PDFs in the ZIP of a "
                                   "search's results.")
+    pdfjs_dir: Path = _setting(None, "The pdfjs-dist package the PDF viewer is served "
+                               f"from (None: ${PDFJS_ENV}, else node_modules/pdfjs-dist "
+                               "at the repository's root). Missing: page links open the "
+                               "plain PDF.")
     testing: bool = _setting(False, "Flask testing mode.")
 
     @classmethod
     def describe(cls):
         """(name, default, help) of each setting."""
         return [(f.name, f.default, f.metadata["help"]) for f in fields(cls)]
+
+    def pdfjs_folder(self, environ=None):
+        """Where PDF.js is looked for: `pdfjs_dir`, else the environment's
+        MINAMATA_PDFJS_DIR, else the repository's node_modules/pdfjs-dist."""
+        environ = os.environ if environ is None else environ
+        return Path(self.pdfjs_dir or environ.get(PDFJS_ENV) or DEFAULT_PDFJS_DIR)
