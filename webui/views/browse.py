@@ -46,7 +46,7 @@ def event(event_id):
 def document(doc_id):
     """One document: metadata, where the current search found it, its siblings."""
     repo = repository()
-    doc = _visible_document(repo, doc_id)
+    doc = visible_document_or_404(repo, doc_id)
     ev = repo.event(doc.event_id)
     q = request.args.get("q", "").strip()
     found, similar = None, []
@@ -62,7 +62,7 @@ def document(doc_id):
                 if d.id != doc.id and d.work != doc.work]
     titles = {d.id: d for d in visible_documents()}
     return render_template("document.html", doc=doc, event=ev, q=q, found=found,
-                           back=_results_path(request.args.get("back", "")),
+                           back=results_path(request.args.get("back", "")),
                            versions=repo.versions(doc.id), language_versions=work,
                            ocr=ocr_status(repo, doc), cite=cite.cite_view(doc, ev),
                            siblings=siblings, similar=[titles[i] for i in similar if i in titles])
@@ -72,13 +72,13 @@ def document(doc_id):
 def document_file(doc_id):
     """The PDF itself, shown by the browser's own viewer (append #page=N)."""
     repo = repository()
-    doc = _visible_document(repo, doc_id)
+    doc = visible_document_or_404(repo, doc_id)
     path = repo.pdf_path(doc)
     if not path.is_file():
         abort(404, _("The file of this document is missing."))
     name = doc.original_name if doc.original_name.lower().endswith(".pdf") else f"{doc.id}.pdf"
     download = request.args.get("download") == "1"
-    return _cached_as(doc, send_file(path, mimetype="application/pdf", as_attachment=download,
+    return cache_as(doc, send_file(path, mimetype="application/pdf", as_attachment=download,
                                      download_name=name, conditional=True))
 
 
@@ -86,13 +86,13 @@ def document_file(doc_id):
 def searchable_copy(doc_id):
     """The searchable copy OCR made of a scanned document: its pages with a text layer."""
     repo = repository()
-    doc = _visible_document(repo, doc_id)
+    doc = visible_document_or_404(repo, doc_id)
     path = repo.searchable_copy(doc)
     if path is None:
         abort(404, _("This document has no searchable copy: none of its pages needed OCR, "
                      "or it has not been read yet."))
     stem = doc.original_name[:-4] if doc.original_name.lower().endswith(".pdf") else doc.id
-    return _cached_as(doc, send_file(path, mimetype="application/pdf", as_attachment=True,
+    return cache_as(doc, send_file(path, mimetype="application/pdf", as_attachment=True,
                                      download_name=f"{stem}-searchable.pdf",
                                      conditional=True))
 
@@ -101,16 +101,16 @@ def searchable_copy(doc_id):
 def version_file(doc_id, sha):
     """An earlier version of a document's PDF, from its history."""
     repo = repository()
-    doc = _visible_document(repo, doc_id)
+    doc = visible_document_or_404(repo, doc_id)
     version = next((v for v in repo.versions(doc.id) if v["sha256"] == sha), None)
     if version is None or not repo.pdfs.exists(sha):
         abort(404, _("There is no document with this address."))
-    return _cached_as(doc, send_file(repo.pdfs.path(sha), mimetype="application/pdf",
+    return cache_as(doc, send_file(repo.pdfs.path(sha), mimetype="application/pdf",
                                      as_attachment=True, conditional=True,
                                      download_name=f"{doc.id}-{version['replaced_at'][:10]}.pdf"))
 
 
-def _cached_as(doc, response):
+def cache_as(doc, response):
     """A public document's file may be cached but is revalidated each time (its ETag), so
     a retraction takes effect at once; a draft's or retracted one's, shown to staff, is
     never stored by a browser or a proxy."""
@@ -125,7 +125,7 @@ def _cached_as(doc, response):
     return response
 
 
-def _results_path(back):
+def results_path(back):
     """The search page a document was opened from (`back`), if it is one of ours: a path
     on this site to the search page, nothing else (never another host)."""
     if back == "/" or (back.startswith("/?") and "\\" not in back and len(back) < 4000):
@@ -133,7 +133,7 @@ def _results_path(back):
     return ""
 
 
-def _visible_document(repo, doc_id):
+def visible_document_or_404(repo, doc_id):
     """The document, or 404 when it does not exist or the visitor may not see it (a
     draft or retracted document is not admitted to exist)."""
     try:

@@ -25,7 +25,7 @@ FORMATS = {  # extension: (formatter, media type)
 @bp.get("/d/<doc_id>")
 def short(doc_id):
     """The short link: to the document's page, for whoever may see it."""
-    browse._visible_document(repository(), doc_id)
+    browse.visible_document_or_404(repository(), doc_id)
     response = redirect(url_for("browse.document", doc_id=doc_id), 302)
     response.cache_control.no_cache = True       # who may follow it depends on who asks
     return response
@@ -37,7 +37,7 @@ def reference_file(doc_id, ext):
     if ext not in FORMATS:
         abort(404, _("There is no document with this address."))
     repo = repository()
-    doc = browse._visible_document(repo, doc_id)
+    doc = browse.visible_document_or_404(repo, doc_id)
     formatter, media_type = FORMATS[ext]
     response = Response(formatter(reference(doc, repo.event(doc.event_id))),
                         mimetype=media_type, content_type=f"{media_type}; charset=utf-8")

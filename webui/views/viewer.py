@@ -14,7 +14,7 @@ from indexer.errors import IndexerError, QueryError
 from indexer.query import highlight_terms
 from webui.security import current_user
 from webui.services import repository, search_service
-from webui.views.browse import _cached_as, _results_path, _visible_document
+from webui.views.browse import cache_as, results_path, visible_document_or_404
 
 bp = Blueprint("viewer", __name__)
 
@@ -76,7 +76,7 @@ def view(doc_id):
     """A document in PDF.js at `page` (default: the best page for `q`), with the query's
     words (and, unless expand=0, their thesaurus terms) highlighted."""
     repo = repository()
-    doc = _visible_document(repo, doc_id)
+    doc = visible_document_or_404(repo, doc_id)
     q = request.args.get("q", "").strip()
     expand = request.args.get("expand") != "0"
     terms = _highlights(q, expand)
@@ -91,11 +91,11 @@ def view(doc_id):
     pdf_url = url_for("browse.searchable_copy", doc_id=doc.id) if ocr_copy else file_url
     config = _viewer_config(pdfjs, pdf_url, page, terms)
     doc_args = {"q": q or None, "expand": None if expand else 0,
-                "back": _results_path(request.args.get("back", "")) or None}
+                "back": results_path(request.args.get("back", "")) or None}
     response = current_app.make_response(render_template(
         "viewer.html", doc=doc, q=q, page=page, terms=terms, config=config,
         base=config["base"], file_url=file_url, ocr_copy=ocr_copy, doc_args=doc_args))
-    return _private_for_staff(_cached_as(doc, response))
+    return _private_for_staff(cache_as(doc, response))
 
 
 def _viewer_config(pdfjs, pdf_url, page, terms):
