@@ -53,3 +53,26 @@ def test_desktop_keeps_the_filters_open_beside_the_results(browser, base_url):  
     finally:
         context.close()
 
+
+
+def test_follow_link_gives_an_atom_feed_of_the_search(browser, base_url):  # noqa: F811
+    import xml.etree.ElementTree as ET
+    context = browser.new_context(locale="fr-FR")
+    page = context.new_page()
+    try:
+        page.goto(base_url + "/?q=mercurio&type=presentation&lang=fr")
+        link = page.locator("a.feed")
+        expect(link).to_have_text("Suivre (Atom)")
+        alternate = page.locator('link[rel="alternate"][type="application/atom+xml"]')
+        assert alternate.get_attribute("href") == link.get_attribute("href")
+        response = page.request.get(base_url + link.get_attribute("href"))
+        assert response.headers["content-type"].startswith("application/atom+xml")
+        feed = ET.fromstring(response.body())
+        atom = "{http://www.w3.org/2005/Atom}"
+        titles = [e.find(f"{atom}title").text for e in feed.findall(f"{atom}entry")]
+        shown = page.locator("ol.hits h3 a").all_inner_texts()
+        assert sorted(titles) == sorted(shown)           # the same documents as the page
+        assert all("Présentation" in e.find(f"{atom}summary").text
+                   for e in feed.findall(f"{atom}entry"))
+    finally:
+        context.close()
