@@ -47,6 +47,9 @@ class Indexer:
                                            settings.extract_memory_mb, settings.max_pages)
         self.ocr = OcrJobs(self, self._enqueue_ocr)
         self._queue = None
+        # Where the title of each document `add` stored came from (TITLE_SOURCES), for
+        # the page that tells the officer what to check.
+        self.title_sources = {}
 
     def _enqueue_ocr(self, doc_id):
         # The task queue is opened on first use: most Indexers never queue anything.
@@ -74,9 +77,10 @@ class Indexer:
         if version_of:
             self._check_version_target(version_of, event_id)
         kept = self.pool.analyse(path)
+        title, source = (((title or "").strip(), "given") if (title or "").strip()
+                         else suggest_title_with_source(kept, original_name or path.name))
         doc = Document(
-            id="", event_id=event_id, type=doc_type,
-            title=(title or "").strip() or suggest_title(kept, original_name or path.name),
+            id="", event_id=event_id, type=doc_type, title=title,
             sha256=sha, size=path.stat().st_size,
             original_name=safe_file_name(original_name or path.name),
             page_count=kept["page_count"], declared_language=(language or "").lower(),
@@ -92,6 +96,7 @@ class Indexer:
             sync(self.repo, self.index)
             # Its text layer is searchable now; scanned pages are read in the background.
             self.ocr.schedule(doc)
+        self.title_sources[doc.id] = source
         return doc
 
     def _check_version_target(self, target_id, event_id):
@@ -316,12 +321,23 @@ def _symbol(text):
         raise InvalidInput(str(e)) from None
 
 
+TITLE_SOURCES = ("given", "pdf_metadata", "first_line", "file_name")
+
+
 def suggest_title(kept, file_name):
     """A title from the PDF's metadata, else its first line, else its file name."""
-    for candidate in (kept.get("pdf_title"), kept.get("first_line")):
+    return suggest_title_with_source(kept, file_name)[0]
+
+
+def suggest_title_with_source(kept, file_name):
+    """(title, where it came from): "pdf_metadata", "first_line" or "file_name", so the
+    officer is told what to check."""
+    for source, candidate in (("pdf_metadata", kept.get("pdf_title")),
+                              ("first_line", kept.get("first_line"))):
         if candidate and len(candidate.strip()) >= 4:
-            return candidate.strip()
-    return Path(file_name).stem.replace("_", " ").replace("-", " ").strip() or "Untitled"
+            return candidate.strip(), source
+    stem = Path(file_name).stem.replace("_", " ").replace("-", " ").strip()
+    return stem or "Untitled", "file_name"
 
 
 def safe_file_name(name):

@@ -61,8 +61,10 @@ class AuditLog:
             (datetime.now(timezone.utc).isoformat(timespec="seconds"), actor, action, target,
              _json(before), _json(after), address or ""))
 
-    def entries(self, actor=None, action=None, target=None, since=None, limit=500):
-        """Entries, newest first, filtered by any of actor, action, target, since (ISO)."""
+    def entries(self, actor=None, action=None, target=None, since=None, limit=500,
+                until=None, offset=0):
+        """Entries, newest first, filtered by any of actor, action, target, since (ISO)
+        and until (a day, included); `offset` entries skipped (one page after another)."""
         where, params = [], []
         for column, value in (("actor", actor), ("action", action), ("target", target)):
             if value:
@@ -71,8 +73,12 @@ class AuditLog:
         if since:
             where.append("at>=?")
             params.append(since)
+        if until:
+            where.append("substr(at, 1, 10)<=?")
+            params.append(until[:10])
         sql = "SELECT * FROM audit" + (" WHERE " + " AND ".join(where) if where else "")
-        rows = self.conn.execute(sql + " ORDER BY id DESC LIMIT ?", (*params, limit))
+        rows = self.conn.execute(sql + " ORDER BY id DESC LIMIT ? OFFSET ?",
+                                 (*params, limit, max(0, offset)))
         return [AuditEntry(r["id"], r["at"], r["actor"], r["action"], r["target"],
                            _load(r["before"]), _load(r["after"]), r["address"])
                 for r in rows.fetchall()]

@@ -40,6 +40,16 @@ class Trash:
         """The ids of the trashed documents."""
         return sorted(p.name for p in self.root.glob("*") if (p / "record.json").is_file())
 
+    def documents(self):
+        """The records of the trashed documents (a damaged entry is left out), by id."""
+        found = []
+        for doc_id in self.ids():
+            try:
+                found.append(self.get(doc_id)[0])
+            except (NotFound, TypeError):
+                continue
+        return found
+
     def forget(self, doc_id):
         """Remove a document from the trash (after it was restored)."""
         shutil.rmtree(self.root / doc_id, ignore_errors=True)

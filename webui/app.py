@@ -10,12 +10,14 @@ from werkzeug.exceptions import HTTPException
 
 from indexer.thesaurus import load_thesaurus
 from repo.errors import DISK_FULL, is_disk_full
+from repo.history import shorten
+from repo.listing.bodies import body_name
 from repo.settings import Settings
 from webui import i18n, labels, security, viewmodels
 from webui.services import Services, close_repository
 from webui.settings import WebSettings
 from webui.views import (api, audit, browse, cite, curate, downloads, events_edit, feeds,
-                         importer, search, staff, upload, viewer)
+                         importer, search, staff, trash, upload, viewer)
 
 # The PDF viewer needs nothing more: PDF.js and its worker come from this site
 # (worker-src falls back to script-src), it runs without eval or WebAssembly
@@ -63,7 +65,8 @@ def create_app(config=None):
     load_thesaurus()        # a broken thesaurus entry stops the start, naming the entry
     Babel(app, locale_selector=i18n.select_locale)
     for bp in (search.bp, browse.bp, api.bp, staff.bp, upload.bp, curate.bp, audit.bp,
-               events_edit.bp, importer.bp, feeds.bp, downloads.bp, cite.bp, viewer.bp):
+               events_edit.bp, importer.bp, feeds.bp, downloads.bp, cite.bp, viewer.bp,
+               trash.bp):
         app.register_blueprint(bp)
     app.before_request(security.check_csrf)
     app.teardown_appcontext(close_repository)
@@ -154,4 +157,5 @@ def _template_helpers():
                 topic_label=labels.topic_label, note_label=labels.note_label,
                 region_label=lambda r: str(labels.REGION_LABELS.get(r, r)),
                 number=format_decimal, lang_url=lang_url, safe_snippet=Markup,
-                version_in=viewmodels.version_in)
+                version_in=viewmodels.version_in, shorten=shorten,
+                body_name=lambda name: body_name(name, str(get_locale() or "en")))

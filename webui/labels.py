@@ -122,3 +122,14 @@ def facet_value_label(facet, value, events=None):
                 if topic.lower() == value:
                     return topic
     return value
+
+
+# The languages an officer picks from for a document: the six of the United Nations and
+# Portuguese (Latin American workshops); another ISO code is still accepted by the API.
+DOCUMENT_LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es", "pt")
+
+
+def language_choices():
+    """[(code, name)] of DOCUMENT_LANGUAGES, named and sorted in the interface language."""
+    return sorted(((code, language_name(code)) for code in DOCUMENT_LANGUAGES),
+                  key=lambda pair: pair[1])

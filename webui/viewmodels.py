@@ -13,6 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from indexer.schema import FACETS
 from indexer.search import DATE_RANGE, MAX_PAGE
+from repo.history import entry_changes
 from webui.labels import FACET_LABELS, facet_value_label
 
 SORTS = ("relevance", "date")
@@ -155,3 +156,13 @@ def in_reading_order(works):
         first = work.versions[0]
         return (TYPE_ORDER.get(first.type, 9), first.title.casefold())
     return sorted(works, key=key)
+
+
+HISTORY_ROWS = 5         # changes shown on a document's or event's page
+
+
+def recent_changes(repo, target, limit=HISTORY_ROWS):
+    """The last changes of one document or event, newest first, each with what it
+    changed field by field: [(AuditEntry, [FieldChange])]."""
+    return [(e, entry_changes(e.before, e.after))
+            for e in repo.audit.entries(target=target, limit=limit)]

@@ -6,33 +6,68 @@ import json
 from flask import Blueprint, Response, render_template, request
 
 from repo.audit import ACTIONS
+from repo.history import entry_changes
 from webui.security import staff_required
 from webui.services import repository
 
-bp = Blueprint("audit", __name__, url_prefix="/staff/audit")
+bp = Blueprint("audit", __name__, url_prefix="/staff")
 MAX_ROWS = 5000
+PAGE_ROWS = 50
+FILTERS = ("actor", "action", "target", "since", "until")
 
 
-@bp.get("")
+def _filters(args):
+    """The filters of the request's query string, as typed (for the form and links)."""
+    return {k: args.get(k, "").strip() for k in FILTERS}
+
+
+def _entries(f, limit, offset=0):
+    """The entries matching filters `f`, newest first."""
+    return repository().audit.entries(actor=f["actor"] or None,
+                                      action=f["action"] if f["action"] in ACTIONS else None,
+                                      target=f["target"] or None, since=f["since"] or None,
+                                      until=f["until"] or None, limit=limit, offset=offset)
+
+
+@bp.get("/audit")
 @staff_required(admin=True)
 def audit_log():
-    """Audit entries, newest first, filtered by actor, action, target and date."""
-    f = {k: request.args.get(k, "").strip() for k in ("actor", "action", "target", "since")}
-    entries = repository().audit.entries(actor=f["actor"] or None,
-                                         action=f["action"] if f["action"] in ACTIONS else None,
-                                         target=f["target"] or None,
-                                         since=f["since"] or None, limit=MAX_ROWS)
+    """Audit entries, newest first, filtered by actor, action, target and dates, a page
+    at a time, each showing what changed field by field."""
+    f = _filters(request.args)
     fmt = request.args.get("format")
+    if fmt in ("json", "csv"):
+        return _export(f, fmt)
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    entries = _entries(f, PAGE_ROWS + 1, (page - 1) * PAGE_ROWS)
+    rows = [(e, entry_changes(e.before, e.after)) for e in entries[:PAGE_ROWS]]
+    return render_template("audit.html", rows=rows, filters=f, actions=ACTIONS, page=page,
+                           more=len(entries) > PAGE_ROWS,
+                           failures=repository().accounts.failed_sign_ins()[:200])
+
+
+@bp.get("/audit.json")
+@staff_required(admin=True)
+def audit_json():
+    """The filtered entries with their whole records before and after, as JSON."""
+    return _export(_filters(request.args), "json")
+
+
+@bp.get("/audit.csv")
+@staff_required(admin=True)
+def audit_csv():
+    """The filtered entries with their whole records before and after, as CSV."""
+    return _export(_filters(request.args), "csv")
+
+
+def _export(f, fmt):
+    entries = _entries(f, MAX_ROWS)
     if fmt == "json":
         return Response(json.dumps([e.to_dict() for e in entries], ensure_ascii=False, indent=1),
                         mimetype="application/json",
                         headers={"Content-Disposition": "attachment; filename=audit.json"})
-    if fmt == "csv":
-        return Response(_csv(entries), mimetype="text/csv",
-                        headers={"Content-Disposition": "attachment; filename=audit.csv"})
-    return render_template("audit.html", entries=entries[:500], filters=f, actions=ACTIONS,
-                           more=len(entries) > 500,
-                           failures=repository().accounts.failed_sign_ins()[:200])
+    return Response(_csv(entries), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=audit.csv"})
 
 
 def _csv(entries):

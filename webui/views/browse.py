@@ -6,7 +6,7 @@ from indexer.errors import IndexerError, QueryError
 from indexer.ocrjob import ocr_status
 from repo.errors import NotFound
 from webui.security import current_user
-from webui.viewmodels import in_reading_order
+from webui.viewmodels import in_reading_order, recent_changes
 from webui.services import (repository, search_service, visible, visible_documents,
                             visible_event, visible_events, visible_works)
 from webui.views import cite, downloads
@@ -39,6 +39,7 @@ def event(event_id):
     have = {d.type for w in works for d in w.versions}
     missing = [slot for slot in ev.expected if slot["type"] not in have]
     return render_template("event.html", event=ev, works=works, missing=missing,
+                           history=staff_history(event_id),
                            zip_link=downloads.event_link(event_id, works))
 
 
@@ -65,7 +66,14 @@ def document(doc_id):
                            back=results_path(request.args.get("back", "")),
                            versions=repo.versions(doc.id), language_versions=work,
                            ocr=ocr_status(repo, doc), cite=cite.cite_view(doc, ev),
-                           siblings=siblings, similar=[titles[i] for i in similar if i in titles])
+                           siblings=siblings, similar=[titles[i] for i in similar if i in titles],
+                           history=staff_history(doc.id))
+
+
+def staff_history(target):
+    """The last changes of a document or event for signed-in staff; None for delegates
+    (the audit trail names staff and shows drafts)."""
+    return recent_changes(repository(), target) if current_user() else None
 
 
 @bp.get("/documents/<doc_id>/file")

@@ -7,6 +7,7 @@ from indexer.errors import PdfRefused
 from indexer.versions import suggest_versions
 from repo.errors import InvalidInput, LockHeld, NotFound
 from repo.models import DOCUMENT_TYPES, STATUSES, is_language_code
+from webui.labels import language_choices
 from webui.security import staff_required
 from webui.services import repository, saved_upload, writer
 from webui.views.upload import symbol_errors
@@ -49,14 +50,22 @@ def edit(doc_id):
     return redirect(url_for("browse.document", doc_id=doc_id))
 
 
+@bp.get("/<doc_id>/delete")
+@staff_required(admin=True)
+def confirm_delete(doc_id):
+    """The confirmation step before a deletion: what goes, and where it can come back from."""
+    return render_template("delete.html", doc=_document_or_404(doc_id))
+
+
 @bp.post("/<doc_id>/delete")
 @staff_required(admin=True)
 def delete(doc_id):
-    """Delete a document (admins only): it goes to the trash, whence `minamata restore`."""
+    """Delete a document (admins only, from the confirmation page): it goes to the trash,
+    where the trash page (or `minamata restore`) brings it back."""
     _document_or_404(doc_id)
     with writer() as indexer:
         indexer.delete(doc_id, g.user["name"], request.remote_addr)
-    return redirect(url_for("browse.events"))
+    return redirect(url_for("trash.trash"))
 
 
 @bp.post("/<doc_id>/replace")
@@ -128,4 +137,5 @@ def _edit_page(doc, values, errors):
     candidates = [d for d in repo.documents(doc.event_id) if d.id not in in_work]
     return render_template("edit.html", doc=doc, values=values, errors=errors,
                            types=DOCUMENT_TYPES, statuses=STATUSES, work=work,
+                           languages=language_choices(),
                            candidates=candidates, suggestions=suggest_versions(repo, doc.id))

@@ -55,7 +55,8 @@ def _read(event, form):
                       start=form.get("start", ""),
                       end=form.get("end", "") or form.get("start", ""),
                       organisers=split("organisers"), funders=split("funders"),
-                      topics=[t.lower() for t in split("topics")], participants=participants,
+                      # As typed ("EMAPE", not "emape"); the index lower-cases facets.
+                      topics=split("topics"), participants=participants,
                       descriptions={k: v for k, v in descriptions.items() if v},
                       public=form.get("public") == "1")
     return changed, errors

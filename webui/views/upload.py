@@ -16,6 +16,7 @@ from repo.manifest import UN_REGIONS
 from repo.models import DOCUMENT_TYPES, Event, clean_symbol, event_id_for, is_language_code
 from webui.security import staff_required
 from webui.eventform import place_and_date_errors, split_list
+from webui.labels import language_choices
 from webui.services import WEB_LOCK_WAIT, repository, saved_upload, writer
 
 bp = Blueprint("upload", __name__, url_prefix="/staff")
@@ -56,12 +57,12 @@ def upload():
     elif len(files) > MAX_FILES:
         errors["files"] = _("At most %(n)s files at once.", n=MAX_FILES)
     if errors:
-        return render_template("upload.html", **_form_context(request.form, errors)), 400
+        return _refused(request.form, errors, files)
     try:
         event_id = _event_for(request.form)
     except InvalidInput as e:
         errors["event"] = str(e)
-        return render_template("upload.html", **_form_context(request.form, errors)), 400
+        return _refused(request.form, errors, files)
     results = [_store_one(f, event_id, request.form, len(files) == 1) for f in files]
     page = render_template("uploaded.html", results=results, event_id=event_id)
     if any(r["doc"] for r in results):
@@ -126,7 +127,7 @@ def _event_for(form):
                   city=form["new_city"].strip(), country=form["new_country"].upper(),
                   region=form["new_region"], start=start, end=form.get("new_end") or start,
                   organisers=split("new_organisers"), funders=split("new_funders"),
-                  topics=[t.lower() for t in split("new_topics")],
+                  topics=split("new_topics"),     # as typed: "EMAPE" stays "EMAPE"
                   descriptions={lang: form.get("new_description", "").strip()}
                   if form.get("new_description", "").strip() else {},
                   public=form.get("status") == "published")
@@ -138,14 +139,14 @@ def _event_for(form):
 def _store_one(upload, event_id, form, single):
     name = safe_file_name(upload.filename)
     result = {"name": name, "doc": None, "error": None, "existing": None, "suggestions": [],
-              "ocr": None}
+              "ocr": None, "title_source": None}
     try:
-        result["doc"] = store_upload(upload, event_id, form["type"], g.user["name"],
-                                     title=form.get("title") if single else None,
-                                     language=form.get("language", ""),
-                                     note=form.get("note", ""), status=form["status"],
-                                     version_of=form.get("version_of", "").strip(),
-                                     symbol=form.get("symbol", "") if single else "")
+        result["doc"], result["title_source"] = store_upload_with_source(
+            upload, event_id, form["type"], g.user["name"],
+            title=form.get("title") if single else None, language=form.get("language", ""),
+            note=form.get("note", ""), status=form["status"],
+            version_of=form.get("version_of", "").strip(),
+            symbol=form.get("symbol", "") if single else "")
         result["ocr"] = ocr_status(repository(), result["doc"])
         if not result["doc"].work_id:
             result["suggestions"] = suggest_versions(repository(), result["doc"].id)
@@ -174,18 +175,35 @@ def store_upload(upload, event_id, doc_type, user, title=None, language="", note
                  status="published", version_of="", symbol=""):
     """Save an uploaded file to a temporary file and add it with `Indexer.add`; raises
     what `add` raises. The web form and the JSON API both come here."""
+    return store_upload_with_source(upload, event_id, doc_type, user, title, language, note,
+                                    status, version_of, symbol)[0]
+
+
+def store_upload_with_source(upload, event_id, doc_type, user, title=None, language="",
+                             note="", status="published", version_of="", symbol=""):
+    """As `store_upload`, with where the title came from (`indexer.ingest.TITLE_SOURCES`)."""
     with saved_upload(upload) as path, writer() as indexer:
-        return indexer.add(path, event_id, doc_type, title=title, language=language,
-                           note=note, added_by=user,
-                           original_name=safe_file_name(upload.filename or "upload.pdf"),
-                           status=status, address=request.remote_addr,
-                           version_of=version_of, symbol=symbol)
+        doc = indexer.add(path, event_id, doc_type, title=title, language=language,
+                          note=note, added_by=user,
+                          original_name=safe_file_name(upload.filename or "upload.pdf"),
+                          status=status, address=request.remote_addr,
+                          version_of=version_of, symbol=symbol)
+        return doc, indexer.title_sources.get(doc.id, "given")
+
+
+def _refused(form, errors, files):
+    """The form again, 400, with every value typed kept; a browser cannot refill a file
+    field, so the files chosen are named (none was stored) to be chosen again."""
+    context = _form_context(form, errors)
+    context["chosen_files"] = [safe_file_name(f.filename) for f in files]
+    return render_template("upload.html", **context), 400
 
 
 def _form_context(values, errors):
     repo = repository()
     countries = sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda x: x[1])
     return dict(values=values, errors=errors, events=repo.events(), types=DOCUMENT_TYPES,
+                languages=language_choices(), chosen_files=[],
                 documents=repo.documents(values.get("event")) if values.get("event") else [],
                 regions=list(UN_REGIONS), countries=countries,
                 max_mb=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024))
