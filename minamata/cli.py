@@ -106,6 +106,8 @@ def _parser():
     c.add_argument("file")
     c.add_argument("--language", default="auto", choices=("auto", "fr", "en", "es"))
     c.add_argument("--dry-run", action="store_true", help="show what would change; change nothing")
+    c.add_argument("--only", action="append", default=None, metavar="EVENT_ID[:FIELD,...]",
+                   help="apply only these events (or only these fields of them); repeatable")
     c.add_argument("--json", action="store_true")
     c.set_defaults(run=cmd_import_events)
 
@@ -338,13 +340,16 @@ def start_worker(settings):
 
 def cmd_import_events(args, settings):
     """Read a listing; create or update its events (unless --dry-run)."""
-    from repo.listing.importer import apply_import, plan_as_json, plan_import
+    from repo.listing.importer import (apply_import, parse_selection, plan_as_json,
+                                       plan_import, select_plan)
+    only = None if args.only is None else parse_selection(args.only)
     try:
         raw = open(args.file, encoding="utf-8").read()
     except (OSError, UnicodeDecodeError) as e:
         raise ValueError(f"{args.file}: cannot read it as UTF-8 text ({e})") from e
     indexer = Indexer(settings)
     plan, problems, lang = plan_import(indexer.repo, raw, args.language)
+    plan = select_plan(plan, only)
     if not args.dry_run:
         with indexer.repo.writing():
             apply_import(indexer.repo, plan)
@@ -422,9 +427,7 @@ def cmd_user_add(args, settings):
     repo = Indexer(settings).repo
     password = _read_password()
     with repo.writing():
-        user = repo.accounts.add(args.name, password, args.role)
-        with repo.catalog.transaction():
-            repo.audit.record("cli", "user_add", user.name, after={"role": user.role})
+        user = repo.accounts.add(args.name, password, args.role, actor="cli")
     print(f"{user.name}\t{user.role}")
 
 
@@ -442,14 +445,13 @@ def cmd_user_change(args, settings):
     accounts.get(args.name)
     password = _read_password("New password: ") if args.action == "password" else None
     with repo.writing():
+        # Each change and its audit entry commit in one transaction.
         if args.action in ("disable", "enable"):
-            accounts.set_disabled(args.name, args.action == "disable")
+            accounts.set_disabled(args.name, args.action == "disable", actor="cli")
         elif args.action == "password":
-            accounts.set_password(args.name, password)
+            accounts.set_password(args.name, password, actor="cli")
         else:
-            print(accounts.new_token(args.name))
-        with repo.catalog.transaction():
-            repo.audit.record("cli", f"user_{args.action}", args.name)
+            print(accounts.new_token(args.name, actor="cli"))
 
 
 def cmd_settings(args, settings):

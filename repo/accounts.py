@@ -103,8 +103,11 @@ def _token_hash(token):
 class Accounts:
     """Staff accounts in the catalog's SQLite database."""
 
-    def __init__(self, catalog):
+    def __init__(self, catalog, audit=None):
+        """`audit`: the AuditLog that a change made on someone's behalf (`actor`) is
+        recorded in, in the change's own transaction."""
         self.catalog = catalog
+        self.audit = audit
         self.conn = catalog.conn
         catalog.ensure_schema(ACCOUNT_SCHEMA)
         columns = {r["name"] for r in self.conn.execute("PRAGMA table_info(users)")}
@@ -112,8 +115,9 @@ class Accounts:
             self.conn.execute("ALTER TABLE users ADD COLUMN generation INTEGER NOT NULL "
                               "DEFAULT 0")
 
-    def add(self, name, password, role):
-        """Create an account; refuses a bad name, a short password or an unknown role."""
+    def add(self, name, password, role, actor=None, address=""):
+        """Create an account; refuses a bad name, a short password or an unknown role.
+        With an `actor`, audited in the same transaction."""
         if not re.fullmatch(r"[a-z0-9][a-z0-9._-]{1,39}", name or ""):
             raise InvalidInput("user names are 2-40 lower-case letters, digits, '.', '_', '-'")
         if role not in ROLES:
@@ -125,7 +129,13 @@ class Accounts:
             self.conn.execute(
                 "INSERT INTO users(name, password_hash, role, created_at) VALUES(?,?,?,?)",
                 (name, hash_password(password), role, _now()))
+            self._audited(actor, "user_add", name, address, after={"role": role})
         return self.get(name)
+
+    def _audited(self, actor, action, name, address, **records):
+        # Inside the change's transaction: the change and its entry commit together.
+        if actor and self.audit is not None:
+            self.audit.record(actor, action, name, address=address, **records)
 
     def get(self, name):
         """The account, or NotFound."""
@@ -140,35 +150,41 @@ class Accounts:
         rows = self.conn.execute("SELECT name FROM users ORDER BY name").fetchall()
         return [self.get(r["name"]) for r in rows]
 
-    def set_password(self, name, password):
-        """Change a password."""
+    def set_password(self, name, password, actor=None, address=""):
+        """Change a password (audited with an `actor`)."""
         self.get(name)
         _check_strength(password)
         with self.catalog.transaction():
             self.conn.execute("UPDATE users SET password_hash=?, generation=generation+1 "
                               "WHERE name=?", (hash_password(password), name))
+            self._audited(actor, "user_password", name, address)
 
-    def set_disabled(self, name, disabled=True):
-        """Disable (or re-enable) an account; a disabled account cannot sign in or use its token."""
+    def set_disabled(self, name, disabled=True, actor=None, address=""):
+        """Disable (or re-enable) an account; a disabled account cannot sign in or use its
+        token. Audited with an `actor`."""
         self.get(name)
         with self.catalog.transaction():
             self.conn.execute("UPDATE users SET disabled=?, generation=generation+1 "
                               "WHERE name=?", (int(disabled), name))
+            self._audited(actor, "user_disable" if disabled else "user_enable", name, address)
 
-    def end_sessions(self, name):
+    def end_sessions(self, name, actor=None, address=""):
         """Make every session of the account invalid (at sign-out: a copy of the session
-        cookie must not outlive it)."""
+        cookie must not outlive it); with an `actor`, audited as a sign-out."""
         with self.catalog.transaction():
             self.conn.execute("UPDATE users SET generation=generation+1 WHERE name=?",
                               (name,))
+            self._audited(actor, "sign_out", name, address)
 
-    def new_token(self, name):
-        """A new API token for the account (the old one stops working); shown only once."""
+    def new_token(self, name, actor=None, address=""):
+        """A new API token for the account (the old one stops working); shown only once.
+        Audited with an `actor`."""
         self.get(name)
         token = secrets.token_urlsafe(32)
         with self.catalog.transaction():
             self.conn.execute("UPDATE users SET token_hash=? WHERE name=?",
                               (_token_hash(token), name))
+            self._audited(actor, "user_token", name, address)
         return token
 
     def authenticate(self, name, password):

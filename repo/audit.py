@@ -47,8 +47,15 @@ class AuditLog:
     """The audit table of the catalog database."""
 
     def __init__(self, catalog):
+        self.catalog = catalog
         self.conn = catalog.conn
         catalog.ensure_schema(AUDIT_SCHEMA)
+
+    def event(self, actor, action, target, address=""):
+        """Record something that changes nothing else (a sign-in, a sign-out), in a
+        transaction of its own."""
+        with self.catalog.transaction():
+            self.record(actor, action, target, address=address)
 
     def record(self, actor, action, target, before=None, after=None, address=""):
         """Append an entry. Call inside the transaction of the change it records, so

@@ -39,8 +39,8 @@ class Repository:
         self.lock_path = self.data_dir / "write.lock"
         self.trash = Trash(self.data_dir / "trash")
         self.work_area = WorkArea(self.data_dir / "tmp")
-        self.accounts = Accounts(self.catalog)
         self.audit = AuditLog(self.catalog)
+        self.accounts = Accounts(self.catalog, self.audit)
         self.ocr_jobs = OcrJobs(self.catalog)
 
     def close(self):

@@ -90,3 +90,24 @@ def test_user_commands(tmp_path):
         environ={}, data_dir=tmp_path / "data"))
     assert [e.action for e in repo.audit.entries()] == ["user_disable", "user_token",
                                                         "user_add"]
+
+
+def test_an_account_change_and_its_audit_entry_commit_together(tmp_path):
+    from repo.settings import Settings
+    from repo.store import Repository
+    repo = Repository(Settings.from_env(environ={}, data_dir=tmp_path / "data"))
+    repo.accounts.add("amina", "a long enough password", "editor", actor="cli")
+    assert [(e.actor, e.action, e.target) for e in repo.audit.entries()] == [
+        ("cli", "user_add", "amina")]
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the audit write failed")
+    repo.audit.record = broken
+    with pytest.raises(RuntimeError):
+        repo.accounts.add("bruno", "another long password", "editor", actor="cli")
+    with pytest.raises(RuntimeError):
+        repo.accounts.set_disabled("amina", True, actor="cli")
+    # Neither change happened without its entry.
+    assert [u.name for u in repo.accounts.list()] == ["amina"]
+    assert repo.accounts.get("amina").disabled is False
+    repo.close()

@@ -163,11 +163,10 @@ def test_staff_import_from_the_web_with_preview_and_confirm(tmp_path):
     body = preview.get_data(as_text=True)
     assert preview.status_code == 200 and body.count("<td>create</td>") == 3
     assert Repository(settings).events() == []                 # nothing written yet
-    raw = re.search(r'<textarea name="text" hidden>(.*?)</textarea>', body, re.S).group(1)
-    import html
-    done = client.post("/staff/import", data={"csrf_token": token("/staff/import"),
-                                              "language": "fr", "confirm": "yes",
-                                              "text": html.unescape(raw)})
+    form, boxes = _confirmation(preview)        # every event and field ticked
+    done = client.post("/staff/import", data={
+        **form, "event": [v for n, v in boxes if n == "event"],
+        "field": [v for n, v in boxes if n == "field"]})
     assert "Imported." in done.get_data(as_text=True)
     repo = Repository(settings)
     assert len(repo.events()) == 3
@@ -197,3 +196,233 @@ def test_symbol_named_with_an_announced_document_is_kept_and_shown(tmp_path):
     again, _ = _import(data, plain)
     kept = next(e for e in again["events"] if e["country"] == "VN")
     assert kept["documents"][0]["symbol"] == "UNEP/MC/WS.2019/HAN/1"
+
+
+# --- Issue 12, item 2: a listing import that is safe by construction -------------------
+
+CHROME_TOP = """Accueil | Événements | Contact | Connexion
+Accueil › Activités › Ateliers
+Nous utilisons des cookies pour améliorer votre expérience. Accepter
+Partager : Facebook | Twitter | LinkedIn
+"""
+CHROME_BOTTOM = """
+Retour en haut
+Plan du site | Mentions légales | Confidentialité
+Copyright 2024 by Minamata Convention on Mercury | Login
+"""
+CHROME = ("login", "connexion", "cookies", "partager :", "| partager", "imprimer", "facebook",
+          "accueil", "retour en haut", "copyright", "plan du site")
+
+
+def _texts(event):
+    """Every text an imported event would carry (its values and its changes)."""
+    return json.dumps(event, ensure_ascii=False).lower()
+
+
+def test_page_chrome_in_text_never_becomes_content(tmp_path):
+    listing = tmp_path / "chrome.txt"
+    seed = SEED.read_text().replace("(stockage de documents ONU).",
+                                    "(stockage de documents ONU). | Partager | Imprimer")
+    listing.write_text(CHROME_TOP + seed + CHROME_BOTTOM)
+    result, code = _import(tmp_path / "data", listing, "--dry-run")
+    assert code == 0 and result["problems"] == []
+    assert sorted(e["city"] for e in result["events"]) == ["Hanoï", "La Paz", "Osaka"]
+    for event in result["events"]:
+        assert not [w for w in CHROME if w in _texts(event)], event["id"]
+    osaka = next(e for e in result["events"] if e["city"] == "Osaka")
+    [description] = [c["new"] for c in osaka["changes"] if c["field"] == "description"]
+    assert description.endswith("sur le site web de l'IETC.")
+
+
+def test_page_chrome_in_html_never_becomes_content(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><body><header><a href='/'>Accueil</a><a href='/login'>Connexion</a></header>"
+        "<nav><ul><li>Ateliers</li><li>Réunions, 2019</li></ul></nav>"
+        "<h2>Taller sobre el comercio de mercurio</h2>"
+        "<p>Lima, Perú, del 3 al 7 de noviembre de 2025</p>"
+        "<p>El informe del taller está disponible aquí (solo en español).</p>"
+        "<form><label>Buscar</label><input name=q><button>Buscar eventos</button></form>"
+        "<aside>Compartir en Facebook</aside><p>Volver arriba</p>"
+        "<footer>Copyright 2024 | Iniciar sesión</footer></body></html>")
+    result, _ = _import(tmp_path / "data", page, "--dry-run")
+    [event] = result["events"]
+    [description] = [c["new"] for c in event["changes"] if c["field"] == "description"]
+    assert description == "El informe del taller está disponible aquí (solo en español)."
+    assert not [w for w in ("sesion", "sesión", "buscar", "facebook", "volver", "copyright")
+                if w in _texts(event)]
+
+
+def test_an_entry_cut_after_its_title_is_a_problem_not_part_of_the_previous_one(tmp_path):
+    cut = tmp_path / "cut.txt"
+    cut.write_text("\n".join(SEED.read_text().splitlines()[:17]) + "\n")   # La Paz's title
+    result, code = _import(tmp_path / "data", cut, "--dry-run")
+    assert code == 2
+    [hanoi] = result["events"]
+    assert hanoi["participants"] == ["VN", "CN", "IN", "ID", "MN", "LK", "TH"]
+    assert "Bolivie" not in _texts(hanoi) and "bolivie" not in _texts(hanoi)
+    [problem] = result["problems"]
+    assert problem["line"] == 17 and "place-and-date" in problem["message"]
+    # Cut inside a later entry's text the same: that entry alone is left out.
+    lines = SEED.read_text().splitlines()
+    entries, problems = parse_listing("\n".join(lines[:31]))        # Osaka's title, no place
+    assert [e.city for e in entries] == ["Hanoï", "La Paz"]
+    assert [p.line for p in problems] == [30]
+    assert "synergies" not in entries[1].description and entries[1].participants == [
+        "BO", "CO", "EC", "MX", "PA", "PE"]
+
+
+def _corpus_copy(corpus_dir, tmp_path):
+    import shutil
+    data = tmp_path / "data"
+    shutil.copytree(corpus_dir, data)
+    return data
+
+
+def _events(data):
+    return {e["id"]: e for e in json.loads(run_cli("--data", str(data), "events",
+                                                   "--json").stdout)}
+
+
+def test_french_listing_over_the_shipped_corpus_keeps_bodies_once_and_no_chrome(
+        corpus_dir, tmp_path):
+    data = _corpus_copy(corpus_dir, tmp_path)
+    before = _events(data)
+    result, code = _import(data, SEED)
+    assert code == 0 and [e["action"] for e in result["events"]] == ["update"] * 3
+    # Only what the French listing adds is changed: its descriptions and documents.
+    assert {e["id"]: sorted({c["field"] for c in e["changes"]})
+            for e in result["events"]} == {
+        "2019-hanoi-coal": ["description", "documents"],
+        "2019-la-paz-trade": ["description", "documents"],
+        "2019-osaka-waste": ["description", "documents"]}
+    after = _events(data)
+    for event_id in ("2019-osaka-waste", "2019-hanoi-coal"):
+        assert after[event_id]["organisers"] == before[event_id]["organisers"]
+        assert len(after[event_id]["organisers"]) == 3
+    assert after["2019-osaka-waste"]["funders"] == ["Ministry of the Environment of Japan"]
+    assert "login" not in json.dumps(after, ensure_ascii=False).lower()
+    again, _ = _import(data, SEED)
+    assert [e["action"] for e in again["events"]] == ["unchanged"] * 3
+
+
+def test_dry_run_shows_old_and_new_and_only_applies_a_subset(corpus_dir, tmp_path):
+    data = _corpus_copy(corpus_dir, tmp_path)
+    before = _events(data)
+    preview, _ = _import(data, SEED, "--dry-run")
+    osaka = next(e for e in preview["events"] if e["id"] == "2019-osaka-waste")
+    description = next(c for c in osaka["changes"] if c["field"] == "description")
+    assert description["language"] == "fr"
+    assert description["old"] == before["2019-osaka-waste"]["descriptions"]["fr"]
+    assert description["new"].startswith("Un atelier sur les synergies")
+    assert description["new"] != description["old"]
+    assert _events(data) == before                                  # a dry run writes nothing
+    done, _ = _import(data, SEED, "--only", "2019-osaka-waste:documents")
+    assert {e["id"]: e["action"] for e in done["events"]} == {
+        "2019-hanoi-coal": "skipped", "2019-la-paz-trade": "skipped",
+        "2019-osaka-waste": "update"}
+    after = _events(data)
+    assert after["2019-hanoi-coal"] == before["2019-hanoi-coal"]
+    assert after["2019-osaka-waste"]["descriptions"] == before["2019-osaka-waste"]["descriptions"]
+    assert after["2019-osaka-waste"]["expected"] == [
+        {"type": "chair_summary", "languages": ["en"], "note": "document en anglais"}]
+    bad = run_cli("--data", str(data), "import-events", str(SEED), "--only",
+                  "2019-osaka-waste:colour", check=False)
+    assert bad.returncode == 1 and "colour" in bad.stderr
+
+
+def test_the_same_body_in_two_languages_is_one_body():
+    from repo.listing.bodies import body_name, merge_bodies, same_body
+    assert same_body("le ministère de l'Environnement du Japon",
+                     "Ministry of the Environment of Japan")
+    assert same_body("l'Université des ressources naturelles et de l'environnement de Hanoï",
+                     "Hanoi University of Natural Resources and Environment")
+    assert same_body("Centre for Mercury Studies (CMS)", "le Centre d'études (CMS)")
+    assert not same_body("Ministry of the Environment of Japan", "Ministry of the Environment "
+                         "of Mongolia")
+    assert not same_body("Secretariat of the Minamata Convention on Mercury",
+                         "Secretariat of the Basel Convention")
+    assert merge_bodies(["Ministry of the Environment of Japan"],
+                        ["le ministère de l'Environnement du Japon", "Ville d'Osaka"]) == [
+        "Ministry of the Environment of Japan", "Ville d'Osaka"]
+    assert body_name("Ministry of the Environment of Japan", "fr") == \
+        "Ministère de l'Environnement du Japon"
+    assert body_name("Ville d'Osaka", "en") == "Ville d'Osaka"
+
+
+def _staff_preview(client, text):
+    import re
+    token = re.search(r'name="csrf_token" value="([^"]+)"',
+                      client.get("/staff/import").get_data(as_text=True)).group(1)
+    page = client.post("/staff/import", data={"csrf_token": token, "language": "auto",
+                                              "text": text})
+    return page, token
+
+
+def _confirmation(page):
+    """The confirmation form's fields as the browser would send them (ticked boxes)."""
+    import html
+    import re
+    body = page.get_data(as_text=True)
+    form = {name: html.unescape(value) for name, value in re.findall(
+        r'<input type="hidden" name="(\w+)" value="([^"]*)"', body)}
+    form["text"] = html.unescape(re.search(r'<textarea name="text" hidden>(.*?)</textarea>',
+                                           body, re.S).group(1))
+    boxes = re.findall(r'<input type="checkbox" name="(event|field)" value="([^"]+)" checked>',
+                       body)
+    return form, [(name, html.unescape(value)) for name, value in boxes]
+
+
+def test_staff_preview_shows_the_diff_and_applies_only_the_ticked_changes(staff_site):
+    from tests.conftest import signed_in
+    app, ix = staff_site
+    before = {e.id: e for e in ix.repo.events()}
+    client = signed_in(app)
+    page, _ = _staff_preview(client, SEED.read_text())
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200 and body.count("<td>update</td>") == 3
+    assert "| Login" not in body and "<del>" in body and "→" in body
+    form, boxes = _confirmation(page)
+    assert ("field", "2019-osaka-waste:description") in boxes
+    assert ("event", "2019-hanoi-coal") in boxes
+    # Untick the Hanoi event, and Osaka's description.
+    kept = [b for b in boxes if b not in (("event", "2019-hanoi-coal"),
+                                          ("field", "2019-osaka-waste:description"))]
+    data = dict(form)
+    for name in ("event", "field"):
+        data[name] = [value for n, value in kept if n == name]
+    done = client.post("/staff/import", data=data)
+    assert done.status_code == 200 and "Imported." in done.get_data(as_text=True)
+    after = {e.id: e for e in ix.repo.events()}
+    assert after["2019-hanoi-coal"] == before["2019-hanoi-coal"]
+    osaka, la_paz = after["2019-osaka-waste"], after["2019-la-paz-trade"]
+    assert osaka.descriptions == before["2019-osaka-waste"].descriptions
+    assert osaka.expected != before["2019-osaka-waste"].expected
+    assert la_paz.descriptions["fr"] != before["2019-la-paz-trade"].descriptions["fr"]
+    assert len(osaka.organisers) == 3
+    assert sorted(e.target for e in ix.repo.audit.entries(action="import")) == [
+        "2019-la-paz-trade", "2019-osaka-waste"]
+
+
+def test_staff_confirmation_refuses_a_stale_preview(staff_site):
+    from tests.conftest import signed_in
+    app, ix = staff_site
+    before = {e.id: e for e in ix.repo.events()}
+    client = signed_in(app)
+    page, _ = _staff_preview(client, SEED.read_text())
+    form, boxes = _confirmation(page)
+    data = {**form, "digest": "0" * 32, "event": [v for n, v in boxes if n == "event"],
+            "field": [v for n, v in boxes if n == "field"]}
+    stale = client.post("/staff/import", data=data)
+    assert stale.status_code == 409 and "changed since the preview" in stale.get_data(
+        as_text=True)
+    assert {e.id: e for e in ix.repo.events()} == before
+
+
+def test_event_page_names_known_bodies_in_the_interface_language(staff_site):
+    import html
+    app, _ = staff_site
+    page = html.unescape(app.test_client().get("/events/2019-osaka-waste?lang=fr")
+                         .get_data(as_text=True))
+    assert "Ministère de l'Environnement du Japon" in page
+    assert "Ministry of the Environment of Japan" not in page

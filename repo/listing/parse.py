@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from repo.listing.chrome import CHROME_ELEMENTS, is_chrome_line, without_trailing_chrome
 from repo.listing.dates import find_dates
 from repo.listing.places import REGION_OF, countries_in, country_code, fold
 
@@ -31,7 +32,13 @@ KNOWN_FUNDERS = {"union europeenne": "European Union", "european union": "Europe
                  "union europea": "European Union",
                  "fonds d'affectation speciale pour la chine": "China Trust Fund",
                  "china trust fund": "China Trust Fund"}
-BOILERPLATE = re.compile(r"^(copyright|©|\| ?login|login$)", re.I)
+# Words that name an event in a title ("Asia-Pacific regional workshop on ...").
+EVENT_WORDS = re.compile(r"\b(ateliers?|workshops?|talleres|taller|reunions?|meetings?|"
+                         r"reuniones|seminaires?|seminars?|seminarios?|conferences?|"
+                         r"conferencias?|forums?|foros?|webinaires?|webinars?|dialogues?|"
+                         r"dialogos?|consultations?|consultas?|symposiums?|simposios?|"
+                         r"trainings?|formations?|cursos?|sessions?|sesion(?:es)?|"
+                         r"manifestations?|side events?|eventos?)\b")
 
 
 @dataclass
@@ -77,13 +84,13 @@ class _TextOfHtml(HTMLParser):
         self.lines, self.current, self.skip = [], "", 0
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style"):
+        if tag in CHROME_ELEMENTS:
             self.skip += 1
         if tag in self.BLOCKS:
             self._flush()
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style"):
+        if tag in CHROME_ELEMENTS and self.skip:
             self.skip -= 1
         if tag in self.BLOCKS:
             self._flush()
@@ -100,7 +107,7 @@ class _TextOfHtml(HTMLParser):
 
 def parse_listing(raw):
     """([Entry], [Problem]) of a listing."""
-    lines = [ln.strip() for ln in listing_text(raw).splitlines()]
+    lines = _content_lines(listing_text(raw))
     entries, problems, starts = [], [], []
     for i, line in enumerate(lines):
         if line and _looks_like_place_line(line):
@@ -109,11 +116,37 @@ def parse_listing(raw):
                 starts.append((title_at, i))
     for n, (title_at, place_at) in enumerate(starts):
         end = starts[n + 1][0] if n + 1 < len(starts) else len(lines)
-        body = [ln for ln in lines[place_at + 1:end] if ln and not BOILERPLATE.match(ln)]
+        end = _cut_entry(lines, place_at + 1, end, problems)
+        body = [ln for ln in lines[place_at + 1:end] if ln]
         entry = _entry(lines[title_at], lines[place_at], place_at + 1, body, problems)
         if entry is not None:
             entries.append(entry)
     return entries, problems
+
+
+def _content_lines(text):
+    # Chrome lines are blanked, not removed, so that problems keep their line numbers.
+    lines = [without_trailing_chrome(ln.strip()) for ln in text.splitlines()]
+    return ["" if is_chrome_line(ln) else ln for ln in lines]
+
+
+def _cut_entry(lines, first, end, problems):
+    """Where an entry's body ends: before a title line that has no place-and-date line
+    after it (a cut text, or an entry someone must complete), which is reported and left
+    out rather than read as the previous entry's description."""
+    for i in range(first, end):
+        if _looks_like_title(lines[i]):
+            problems.append(Problem(i + 1, f"a title without a place-and-date line after "
+                                           f"it (is the text cut?), left out: {lines[i]!r}"))
+            return i
+    return end
+
+
+def _looks_like_title(line):
+    # A title names the kind of event early and is not a sentence: it has no final stop.
+    words = fold(line).split()
+    return (0 < len(line) < 300 and not re.search(r"[.!?;:,]$", line)
+            and EVENT_WORDS.search(" ".join(words[:8])) is not None)
 
 
 def _looks_like_place_line(line):

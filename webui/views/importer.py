@@ -3,7 +3,8 @@ from flask import Blueprint, g, render_template, request
 from flask_babel import gettext as _
 
 from repo.errors import LockHeld
-from repo.listing.importer import apply_import, plan_as_json, plan_import
+from repo.listing.importer import (REQUIRED_ON_CREATE, apply_import, plan_as_json,
+                                   plan_digest, plan_import, select_plan)
 from webui.security import staff_required
 from webui.services import repository, writer
 
@@ -21,7 +22,9 @@ def form():
 @bp.post("")
 @staff_required()
 def preview_or_apply():
-    """First a preview of what would be created or changed; then, confirmed, the import."""
+    """First a preview of what would be created or changed, field by field; then,
+    confirmed, the import of the ticked events and fields only. The listing is parsed
+    again at confirmation: the form carries the officer's choices, never the values."""
     raw, error = _listing_text()
     language = request.form.get("language", "auto")
     if language not in ("auto", "fr", "en", "es"):
@@ -31,18 +34,41 @@ def preview_or_apply():
     plan, problems, lang = plan_import(repository(), raw, language)
     summary = plan_as_json(plan, problems)
     if request.form.get("confirm") != "yes":
-        return render_template("import.html", stage="preview", summary=summary, raw=raw,
-                               language=lang, error=None)
+        return _preview(summary, raw, lang, plan_digest(plan))
     try:
         with writer() as indexer, indexer.repo.writing():
             plan, problems, lang = plan_import(indexer.repo, raw, lang)   # fresh, under lock
+            if plan_digest(plan) != request.form.get("digest"):
+                return _preview(plan_as_json(plan, problems), raw, lang, plan_digest(plan),
+                                _("The events changed since the preview: check the changes "
+                                  "again before confirming.")), 409
+            plan = select_plan(plan, _chosen())
             apply_import(indexer.repo, plan, actor=g.user["name"], address=request.remote_addr)
             indexer.update_index()
     except LockHeld:
         return render_template("import.html", stage="form", error=_(
             "The repository is busy; please try again in a minute.")), 503
+    except ValueError:         # a choice naming no event or field of the listing
+        return render_template("import.html", stage="form", error=_(
+            "The choices do not match this listing; preview it again.")), 400
     return render_template("import.html", stage="done", summary=plan_as_json(plan, problems),
                            error=None)
+
+
+def _preview(summary, raw, language, digest, error=None):
+    return render_template("import.html", stage="preview", summary=summary, raw=raw,
+                           language=language, digest=digest, error=error,
+                           required=REQUIRED_ON_CREATE)
+
+
+def _chosen():
+    """{event id: ticked fields} of the confirmation form (unticked events are absent)."""
+    only = {event_id: set() for event_id in request.form.getlist("event")}
+    for pair in request.form.getlist("field"):
+        event_id, _sep, name = pair.partition(":")
+        if event_id in only:
+            only[event_id].add(name)
+    return only
 
 
 def _listing_text():

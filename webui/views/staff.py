@@ -56,8 +56,7 @@ def sign_in():
 
 
 def _record_sign_in(repo, user):
-    with repo.catalog.transaction():
-        repo.audit.record(user.name, "sign_in", user.name, address=request.remote_addr)
+    repo.audit.event(user.name, "sign_in", user.name, address=request.remote_addr)
 
 
 def _unless_disk_full(write):
@@ -78,9 +77,7 @@ def sign_out():
     user = current_user()
     if user:
         repo = repository()
-        repo.accounts.end_sessions(user["name"])
-        with repo.catalog.transaction():
-            repo.audit.record(user["name"], "sign_out", user["name"],
-                              address=request.remote_addr)
+        repo.accounts.end_sessions(user["name"], actor=user["name"],
+                                   address=request.remote_addr)
     session.clear()
     return redirect(url_for("search.search"))
