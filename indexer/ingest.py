@@ -107,6 +107,14 @@ class Indexer:
             raise InvalidInput(f"version of: {target_id!r} belongs to another event "
                                f"({target.event_id}); language versions share their event")
 
+    def put_event(self, event, actor, address=""):
+        """Create or correct an event (audited, in the change's transaction), then
+        re-index its documents, which carry its metadata; returns the event."""
+        with self.repo.writing():
+            self.repo.put_event(event, actor=actor, address=address)
+            sync(self.repo, self.index)
+        return event
+
     def link_versions(self, doc_id, target_id, actor, address=""):
         """Record that one document is a language version of another's work (audited),
         re-index the work, and return it."""

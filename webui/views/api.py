@@ -82,9 +82,9 @@ def add_document():
     """Add a PDF (multipart: file, event, type; optional title, language, note, symbol,
     published)
     with `Authorization: Bearer TOKEN`; 201 with the document, or 4xx {"error": ...}."""
-    from indexer.errors import PdfRefused
-    from repo.errors import DuplicateDocument, InvalidInput, LockHeld
-    from webui.views.upload import RETRY_AFTER, store_upload
+    from repo.errors import DuplicateDocument
+    from webui.errors import ERRORS, web_error
+    from webui.views.upload import store_upload
     user = _token_user()
     upload = request.files.get("file")
     if upload is None or not upload.filename:
@@ -100,12 +100,13 @@ def add_document():
                            status="published" if published in ("true", "1", "yes") else "draft",
                            version_of=request.form.get("version_of", "").strip(),
                            symbol=request.form.get("symbol", ""))
-    except DuplicateDocument as e:
-        return jsonify(error=str(e), existing=e.existing_id), 409
-    except (PdfRefused, InvalidInput, NotFound) as e:
-        raise ApiError(400 if not isinstance(e, NotFound) else 404, str(e)) from e
-    except LockHeld as e:
-        return jsonify(error=str(e)), 503, {"Retry-After": str(RETRY_AFTER)}
+    except ERRORS as e:
+        # The web's one status table; the API's messages stay the store's own English.
+        failure = web_error(e)
+        body = {"error": failure.message if failure.status == 507 else str(e)}
+        if isinstance(e, DuplicateDocument):
+            body["existing"] = e.existing_id
+        return jsonify(body), failure.status, failure.headers
     return jsonify(dict(doc.to_dict(),
                         ocr=ocr_status(repository(), doc).to_dict(with_reason=True))), 201
 

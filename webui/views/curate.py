@@ -3,10 +3,10 @@
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from indexer.errors import PdfRefused
 from indexer.versions import suggest_versions
-from repo.errors import InvalidInput, LockHeld, NotFound
+from repo.errors import NotFound
 from repo.models import DOCUMENT_TYPES, STATUSES, is_language_code
+from webui.errors import ERRORS, web_error
 from webui.labels import language_choices
 from webui.security import staff_required
 from webui.services import repository, saved_upload, writer
@@ -44,9 +44,10 @@ def edit(doc_id):
     try:
         with writer() as indexer:
             indexer.edit(doc_id, changes, g.user["name"], request.remote_addr)
-    except (InvalidInput, LockHeld) as e:
-        errors["form"] = str(e)
-        return _edit_page(doc, form, errors), 400
+    except ERRORS as e:
+        failure = web_error(e)
+        errors["form"] = failure.message
+        return _edit_page(doc, form, errors), failure.status, failure.headers
     return redirect(url_for("browse.document", doc_id=doc_id))
 
 
@@ -62,9 +63,14 @@ def confirm_delete(doc_id):
 def delete(doc_id):
     """Delete a document (admins only, from the confirmation page): it goes to the trash,
     where the trash page (or `minamata restore`) brings it back."""
-    _document_or_404(doc_id)
-    with writer() as indexer:
-        indexer.delete(doc_id, g.user["name"], request.remote_addr)
+    doc = _document_or_404(doc_id)
+    try:
+        with writer() as indexer:
+            indexer.delete(doc_id, g.user["name"], request.remote_addr)
+    except ERRORS as e:
+        failure = web_error(e)
+        return (render_template("delete.html", doc=doc, error=failure.message),
+                failure.status, failure.headers)
     return redirect(url_for("trash.trash"))
 
 
@@ -72,21 +78,17 @@ def delete(doc_id):
 @staff_required()
 def replace_file(doc_id):
     """Replace the document's file by a corrected version; the old one stays in history."""
-    from webui.views.upload import refusal_message
     doc = _document_or_404(doc_id)
     upload = request.files.get("file")
-    error = None
     if upload is None or not upload.filename:
-        error = _("Choose at least one PDF.")
-    else:
-        try:
-            with saved_upload(upload) as path, writer() as indexer:
-                indexer.replace(doc_id, path, g.user["name"], upload.filename,
-                                request.remote_addr)
-        except (PdfRefused, InvalidInput, LockHeld) as e:
-            error = refusal_message(e)
-    if error:
-        return _edit_page(doc, {}, {"file": error}), 400
+        return _edit_page(doc, {}, {"file": _("Choose at least one PDF.")}), 400
+    try:
+        with saved_upload(upload) as path, writer() as indexer:
+            indexer.replace(doc_id, path, g.user["name"], upload.filename,
+                            request.remote_addr)
+    except ERRORS as e:
+        failure = web_error(e)
+        return _edit_page(doc, {}, {"file": failure.message}), failure.status, failure.headers
     return redirect(url_for("browse.document", doc_id=doc_id))
 
 
@@ -105,8 +107,10 @@ def link_version(doc_id):
             indexer.link_versions(doc_id, target, g.user["name"], request.remote_addr)
     except NotFound:
         return _edit_page(doc, {}, {"version_of": _("There is no such document.")}), 400
-    except (InvalidInput, LockHeld) as e:
-        return _edit_page(doc, {}, {"version_of": str(e)}), 400
+    except ERRORS as e:
+        failure = web_error(e)
+        return (_edit_page(doc, {}, {"version_of": failure.message}), failure.status,
+                failure.headers)
     return redirect(url_for("curate.edit", doc_id=doc_id) + "#versions")
 
 
@@ -114,9 +118,14 @@ def link_version(doc_id):
 @staff_required()
 def unlink_version(doc_id):
     """Take this document out of its work: it is no longer a version of the others."""
-    _document_or_404(doc_id)
-    with writer() as indexer:
-        indexer.unlink_version(doc_id, g.user["name"], request.remote_addr)
+    doc = _document_or_404(doc_id)
+    try:
+        with writer() as indexer:
+            indexer.unlink_version(doc_id, g.user["name"], request.remote_addr)
+    except ERRORS as e:
+        failure = web_error(e)
+        return (_edit_page(doc, {}, {"version_of": failure.message}), failure.status,
+                failure.headers)
     return redirect(url_for("curate.edit", doc_id=doc_id) + "#versions")
 
 

@@ -5,9 +5,10 @@ import pycountry
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from repo.errors import LockHeld, NotFound
+from repo.errors import NotFound
 from repo.manifest import UN_REGIONS
 from webui.security import staff_required
+from webui.errors import ERRORS, web_error
 from webui.eventform import place_and_date_errors, split_list
 from webui.services import repository, writer
 
@@ -30,12 +31,11 @@ def edit(event_id):
     if errors:
         return _page(event, form, errors), 400
     try:
-        with writer() as indexer, indexer.repo.writing():
-            indexer.repo.put_event(changed, actor=g.user["name"], address=request.remote_addr)
-            indexer.update_index()
-    except LockHeld:
-        return _page(event, form, {"form": _("The repository is busy; please try again in "
-                                             "a minute.")}), 503
+        with writer() as indexer:
+            indexer.put_event(changed, g.user["name"], request.remote_addr)
+    except ERRORS as e:
+        failure = web_error(e)
+        return _page(event, form, {"form": failure.message}), failure.status, failure.headers
     return redirect(url_for("browse.event", event_id=event_id))
 
 

@@ -2,7 +2,7 @@
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from repo.errors import DuplicateDocument, InvalidInput, LockHeld, NotFound
+from webui.errors import ERRORS, web_error
 from webui.security import staff_required
 from webui.services import repository, writer
 
@@ -25,8 +25,12 @@ def restore(doc_id):
     try:
         with writer() as indexer:
             indexer.restore(doc_id, g.user["name"], request.remote_addr)
-    except (InvalidInput, DuplicateDocument, NotFound, LockHeld) as e:
+    except ERRORS as e:
+        failure = web_error(e)
+        # A clash with what is there now (its id or its file) is a conflict, not a bad form.
+        status = 409 if failure.status in (400, 404) else failure.status
         return render_template("trash.html", docs=repository().trash.documents(),
                                error=_("%(id)s could not be restored: %(reason)s",
-                                       id=doc_id, reason=str(e))), 409
+                                       id=doc_id, reason=failure.message)), status, \
+            failure.headers
     return redirect(url_for("browse.document", doc_id=doc_id))

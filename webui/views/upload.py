@@ -7,36 +7,20 @@ import pycountry
 from flask import Blueprint, current_app, g, render_template, request, url_for
 from flask_babel import gettext as _
 
-from indexer.errors import PdfRefused
 from indexer.versions import suggest_versions
 from indexer.ocrjob import ocr_status
 from indexer.ingest import safe_file_name
-from repo.errors import DuplicateDocument, InvalidInput, LockHeld, NotFound
+from repo.errors import DuplicateDocument, InvalidInput, NotFound
 from repo.manifest import UN_REGIONS
 from repo.models import DOCUMENT_TYPES, Event, clean_symbol, event_id_for, is_language_code
 from webui.security import staff_required
 from webui.eventform import place_and_date_errors, split_list
 from webui.labels import language_choices
+from webui.errors import ERRORS, RETRY_AFTER, refusal_message, web_error  # noqa: F401
 from webui.services import WEB_LOCK_WAIT, repository, saved_upload, writer
 
 bp = Blueprint("upload", __name__, url_prefix="/staff")
 MAX_FILES = 20
-
-
-def refusal_message(error):
-    """Why a file was refused, in the interface language."""
-    if isinstance(error, DuplicateDocument):
-        return _("This file is already in the repository.")
-    reasons = {
-        "empty": _("The file is empty."),
-        "not_pdf": _("The file is not a PDF."),
-        "corrupt": _("The PDF is damaged and cannot be read."),
-        "encrypted": _("The PDF is password-protected; upload it without a password."),
-        "too_large": _("The file is larger than the limit."),
-        "too_many_pages": _("The PDF has more pages than the limit."),
-        "timeout": _("Reading the PDF took too long; it was stopped."),
-    }
-    return reasons.get(getattr(error, "reason", None), str(error))
 
 
 @bp.get("/upload")
@@ -67,12 +51,11 @@ def upload():
     page = render_template("uploaded.html", results=results, event_id=event_id)
     if any(r["doc"] for r in results):
         return page, 200
+    if any(r.get("status") == 507 for r in results):
+        return page, 507              # the disk is full: say so, whatever else happened
     if any(r.get("busy") for r in results):
         return page, 503, {"Retry-After": str(RETRY_AFTER)}
     return page, 400
-
-
-RETRY_AFTER = 5          # seconds a busy answer asks the client to wait
 
 
 def _check_fields(form):
@@ -150,14 +133,12 @@ def _store_one(upload, event_id, form, single):
         result["ocr"] = ocr_status(repository(), result["doc"])
         if not result["doc"].work_id:
             result["suggestions"] = suggest_versions(repository(), result["doc"].id)
-    except DuplicateDocument as e:
-        result["error"] = refusal_message(e)
-        result["existing"] = url_for("browse.document", doc_id=e.existing_id)
-    except (PdfRefused, InvalidInput) as e:
-        result["error"] = refusal_message(e)
-    except LockHeld:
-        result["error"] = _("The repository is busy; please try again in a minute.")
-        result["busy"] = True
+    except ERRORS as e:
+        failure = web_error(e)
+        result["error"] = failure.message
+        result["busy"], result["status"] = failure.retry, failure.status
+        if isinstance(e, DuplicateDocument):
+            result["existing"] = url_for("browse.document", doc_id=e.existing_id)
     return result
 
 
