@@ -17,9 +17,19 @@ from indexer.ocrjob import OcrJobs
 from indexer.pool import ExtractionPool
 from repo.errors import DuplicateDocument, InvalidInput, NotFound
 from repo.files import sha256_of
+from repo.listing.importer import apply_import, plan_digest, plan_import, select_plan
 from repo.manifest import load_manifest
 from repo.models import DOCUMENT_TYPES, Document, clean_symbol, is_language_code
 from repo.store import Repository
+
+
+class StalePreview(InvalidInput):
+    """The catalog changed between a listing's preview and its confirmation: the fresh
+    plan is attached, to be previewed again."""
+
+    def __init__(self, plan, problems, language):
+        super().__init__("the events changed since the preview; check the changes again")
+        self.plan, self.problems, self.language = plan, problems, language
 
 
 @dataclass
@@ -114,6 +124,22 @@ class Indexer:
             self.repo.put_event(event, actor=actor, address=address)
             sync(self.repo, self.index)
         return event
+
+    def import_listing(self, raw, language="auto", only=None, digest=None, actor="cli",
+                       address=""):
+        """Import a listing page's events: under the write lock, plan it afresh from the
+        text (never from values a form carried), keep the chosen changes (`only`: {event
+        id: fields or None}, None for all), write them (each with its audit entry) and
+        re-index. With `digest` (the preview's), a catalog changed since the preview
+        raises StalePreview carrying the fresh plan. Returns (plan, problems, language)."""
+        with self.repo.writing():
+            plan, problems, lang = plan_import(self.repo, raw, language)
+            if digest is not None and plan_digest(plan) != digest:
+                raise StalePreview(plan, problems, lang)
+            plan = select_plan(plan, only)
+            apply_import(self.repo, plan, actor=actor, address=address)
+            sync(self.repo, self.index)
+        return plan, problems, lang
 
     def link_versions(self, doc_id, target_id, actor, address=""):
         """Record that one document is a language version of another's work (audited),

@@ -340,20 +340,18 @@ def start_worker(settings):
 
 def cmd_import_events(args, settings):
     """Read a listing; create or update its events (unless --dry-run)."""
-    from repo.listing.importer import (apply_import, parse_selection, plan_as_json,
-                                       plan_import, select_plan)
+    from repo.listing.importer import parse_selection, plan_as_json, plan_import, select_plan
     only = None if args.only is None else parse_selection(args.only)
     try:
         raw = open(args.file, encoding="utf-8").read()
     except (OSError, UnicodeDecodeError) as e:
         raise ValueError(f"{args.file}: cannot read it as UTF-8 text ({e})") from e
     indexer = Indexer(settings)
-    plan, problems, lang = plan_import(indexer.repo, raw, args.language)
-    plan = select_plan(plan, only)
-    if not args.dry_run:
-        with indexer.repo.writing():
-            apply_import(indexer.repo, plan)
-            indexer.update_index()
+    if args.dry_run:
+        plan, problems, lang = plan_import(indexer.repo, raw, args.language)
+        plan = select_plan(plan, only)
+    else:
+        plan, problems, lang = indexer.import_listing(raw, args.language, only=only)
     if args.json:
         print(json.dumps(plan_as_json(plan, problems), ensure_ascii=False, indent=2))
     else:

@@ -2,9 +2,9 @@
 from flask import Blueprint, g, render_template, request
 from flask_babel import gettext as _
 
-from repo.errors import LockHeld
-from repo.listing.importer import (REQUIRED_ON_CREATE, apply_import, plan_as_json,
-                                   plan_digest, plan_import, select_plan)
+from indexer.ingest import StalePreview
+from repo.listing.importer import REQUIRED_ON_CREATE, plan_as_json, plan_digest, plan_import
+from webui.errors import ERRORS, web_error
 from webui.security import staff_required
 from webui.services import repository, writer
 
@@ -36,18 +36,19 @@ def preview_or_apply():
     if request.form.get("confirm") != "yes":
         return _preview(summary, raw, lang, plan_digest(plan))
     try:
-        with writer() as indexer, indexer.repo.writing():
-            plan, problems, lang = plan_import(indexer.repo, raw, lang)   # fresh, under lock
-            if plan_digest(plan) != request.form.get("digest"):
-                return _preview(plan_as_json(plan, problems), raw, lang, plan_digest(plan),
-                                _("The events changed since the preview: check the changes "
-                                  "again before confirming.")), 409
-            plan = select_plan(plan, _chosen())
-            apply_import(indexer.repo, plan, actor=g.user["name"], address=request.remote_addr)
-            indexer.update_index()
-    except LockHeld:
-        return render_template("import.html", stage="form", error=_(
-            "The repository is busy; please try again in a minute.")), 503
+        with writer() as indexer:
+            plan, problems, lang = indexer.import_listing(
+                raw, lang, only=_chosen(), digest=request.form.get("digest", ""),
+                actor=g.user["name"], address=request.remote_addr)
+    except StalePreview as e:
+        return _preview(plan_as_json(e.plan, e.problems), raw, e.language,
+                        plan_digest(e.plan), _("The events changed since the preview: "
+                                               "check the changes again before "
+                                               "confirming.")), 409
+    except ERRORS as e:
+        failure = web_error(e)
+        return (render_template("import.html", stage="form", error=failure.message),
+                failure.status, failure.headers)
     except ValueError:         # a choice naming no event or field of the listing
         return render_template("import.html", stage="form", error=_(
             "The choices do not match this listing; preview it again.")), 400

@@ -10,14 +10,14 @@ from flask_babel import gettext as _
 from indexer.versions import suggest_versions
 from indexer.ocrjob import ocr_status
 from indexer.ingest import safe_file_name
-from repo.errors import DuplicateDocument, InvalidInput, NotFound
+from repo.errors import DuplicateDocument, NotFound
 from repo.manifest import UN_REGIONS
 from repo.models import DOCUMENT_TYPES, Event, clean_symbol, event_id_for, is_language_code
 from webui.security import staff_required
 from webui.eventform import place_and_date_errors, split_list
 from webui.labels import language_choices
 from webui.errors import ERRORS, RETRY_AFTER, refusal_message, web_error  # noqa: F401
-from webui.services import WEB_LOCK_WAIT, repository, saved_upload, writer
+from webui.services import repository, saved_upload, writer
 
 bp = Blueprint("upload", __name__, url_prefix="/staff")
 MAX_FILES = 20
@@ -44,9 +44,10 @@ def upload():
         return _refused(request.form, errors, files)
     try:
         event_id = _event_for(request.form)
-    except InvalidInput as e:
-        errors["event"] = str(e)
-        return _refused(request.form, errors, files)
+    except ERRORS as e:
+        failure = web_error(e)
+        errors["event"] = failure.message
+        return _refused(request.form, errors, files, failure.status, failure.headers)
     results = [_store_one(f, event_id, request.form, len(files) == 1) for f in files]
     page = render_template("uploaded.html", results=results, event_id=event_id)
     if any(r["doc"] for r in results):
@@ -114,8 +115,8 @@ def _event_for(form):
                   descriptions={lang: form.get("new_description", "").strip()}
                   if form.get("new_description", "").strip() else {},
                   public=form.get("status") == "published")
-    with repo.writing(timeout=WEB_LOCK_WAIT):
-        repo.put_event(event, actor=g.user["name"], address=request.remote_addr)
+    with writer() as indexer:
+        indexer.put_event(event, g.user["name"], request.remote_addr)
     return event_id
 
 
@@ -172,12 +173,13 @@ def store_upload_with_source(upload, event_id, doc_type, user, title=None, langu
         return doc, indexer.title_sources.get(doc.id, "given")
 
 
-def _refused(form, errors, files):
-    """The form again, 400, with every value typed kept; a browser cannot refill a file
-    field, so the files chosen are named (none was stored) to be chosen again."""
+def _refused(form, errors, files, status=400, headers=None):
+    """The form again (400, or the error's own status), with every value typed kept; a
+    browser cannot refill a file field, so the files chosen are named (none was stored)
+    to be chosen again."""
     context = _form_context(form, errors)
     context["chosen_files"] = [safe_file_name(f.filename) for f in files]
-    return render_template("upload.html", **context), 400
+    return render_template("upload.html", **context), status, headers or {}
 
 
 def _form_context(values, errors):
