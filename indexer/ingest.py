@@ -85,7 +85,7 @@ class Indexer:
         _check_language(language)
         sha = self.precheck(path, event_id, doc_type)
         if version_of:
-            self._check_version_target(version_of, event_id)
+            self.repo.check_version_target(version_of, event_id)
         kept = self.pool.analyse(path)
         title, source = (((title or "").strip(), "given") if (title or "").strip()
                          else suggest_title_with_source(kept, original_name or path.name))
@@ -108,14 +108,6 @@ class Indexer:
             self.ocr.schedule(doc)
         self.title_sources[doc.id] = source
         return doc
-
-    def _check_version_target(self, target_id, event_id):
-        target = self.repo.catalog.find_by_id(target_id)
-        if target is None:
-            raise InvalidInput(f"version of: there is no document {target_id!r}")
-        if target.event_id != event_id:
-            raise InvalidInput(f"version of: {target_id!r} belongs to another event "
-                               f"({target.event_id}); language versions share their event")
 
     def put_event(self, event, actor, address=""):
         """Create or correct an event (audited, in the change's transaction), then

@@ -29,6 +29,15 @@ class DuplicateDocument(InvalidInput):
         self.existing_id = existing_id
 
 
+class VersionRefused(InvalidInput):
+    """A document cannot be recorded as a language version of that one; `reason` says
+    why: unknown (no such document), other_event, itself."""
+
+    def __init__(self, message, reason):
+        super().__init__(message)
+        self.reason = reason
+
+
 class LockHeld(RepoError):
     """Another process holds the repository's write lock."""
 

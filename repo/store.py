@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from repo.accounts import Accounts
 from repo.audit import AuditLog
 from repo.catalog import Catalog
-from repo.errors import DuplicateDocument, InvalidInput
+from repo.errors import DuplicateDocument, InvalidInput, VersionRefused
 from repo.faults import crash_point
 from repo.files import OcrStore, PdfStore, TextStore, WorkArea
 from repo.lock import write_lock
@@ -197,16 +197,29 @@ class Repository:
     def link_versions(self, doc_id, target_id, actor, address=""):
         """Record that `doc_id` is a language version of `target_id`'s work (audited).
         Both must belong to one event. Returns the work as it now is."""
-        doc, target = self.document(doc_id), self.document(target_id)
-        _require(doc.id != target.id, "a document cannot be a language version of itself")
-        _require(doc.event_id == target.event_id,
-                 f"{doc.id!r} and {target.id!r} belong to different events; language "
-                 f"versions are versions of one event's document")
+        doc = self.document(doc_id)
+        target = self.check_version_target(target_id, doc.event_id, doc.id)
         before = [d.id for d in self.work(target).versions]
         self._save_work_change(works.link(doc, target, self.catalog.work_members),
                                actor, "link_version", doc.id,
                                {"work": before}, address)
         return self.work(self.document(doc.id))
+
+    def check_version_target(self, target_id, event_id, doc_id=None):
+        """The document `target_id`, when a document of `event_id` (`doc_id`, if it has
+        one yet) may be recorded as a language version of it; else VersionRefused. The
+        one statement of the rule, for the upload form, the Indexer and the link itself."""
+        target = self.catalog.find_by_id(target_id)
+        if target is None:
+            raise VersionRefused(f"version of: there is no document {target_id!r}", "unknown")
+        if doc_id is not None and target.id == doc_id:
+            raise VersionRefused("a document cannot be a language version of itself",
+                                 "itself")
+        if target.event_id != event_id:
+            raise VersionRefused(f"version of: {target_id!r} belongs to another event "
+                                 f"({target.event_id}): documents of different events are "
+                                 "not language versions of one another", "other_event")
+        return target
 
     def unlink_version(self, doc_id, actor, address=""):
         """Take a document out of its work: it stands alone again (audited)."""

@@ -448,6 +448,7 @@ T = {  # English: (French, Spanish)
     "Follow (Atom)": ("Suivre (Atom)", "Seguir (Atom)"),
     "Follow this event's new documents (Atom)": ("Suivre les nouveaux documents de cet événement (Atom)", "Seguir los nuevos documentos de este evento (Atom)"),
     "Filters": ("Filtres", "Filtros"),
+    "A document cannot be a language version of itself.": ("Un document ne peut pas être une version linguistique de lui-même.", "Un documento no puede ser una versión lingüística de sí mismo."),
     "Event dates": ("Dates de l'événement", "Fechas del evento"),
     "From date": ("Du", "Desde"),
     "To date": ("Au", "Hasta"),

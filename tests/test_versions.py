@@ -267,7 +267,8 @@ def test_linking_to_an_unknown_document_says_so_in_the_form(web):
     client, token = _signed_in(app)
     r = client.post(f"/staff/documents/{ids['en']}/versions",
                     data={"version_of": "no-such-doc", "csrf_token": token})
-    assert r.status_code == 400 and "There is no such document" in r.get_data(as_text=True)
+    assert r.status_code == 400 and "There is no document with the id" in r.get_data(
+        as_text=True)
 
 
 # -- the match cache ------------------------------------------------------------------------

@@ -44,6 +44,17 @@ def refusal_message(error):
     return reasons.get(getattr(error, "reason", None), str(error))
 
 
+def version_refusal(error, target_id):
+    """Why a document cannot be a language version of `target_id` (a VersionRefused),
+    in the interface language."""
+    if error.reason == "unknown":
+        return _("There is no document with the id %(id)s.", id=target_id)
+    if error.reason == "itself":
+        return _("A document cannot be a language version of itself.")
+    return _("Language versions belong to the same event: %(id)s is a document of another "
+             "event.", id=target_id)
+
+
 def _busy(_e):
     return _("The repository is busy; please try again in a minute.")
 

@@ -4,9 +4,9 @@ from flask import Blueprint, abort, g, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 
 from indexer.versions import suggest_versions
-from repo.errors import NotFound
+from repo.errors import NotFound, VersionRefused
 from repo.models import DOCUMENT_TYPES, STATUSES, is_language_code
-from webui.errors import ERRORS, web_error
+from webui.errors import ERRORS, version_refusal, web_error
 from webui.labels import language_choices
 from webui.security import staff_required
 from webui.services import repository, saved_upload, writer
@@ -105,8 +105,8 @@ def link_version(doc_id):
     try:
         with writer() as indexer:
             indexer.link_versions(doc_id, target, g.user["name"], request.remote_addr)
-    except NotFound:
-        return _edit_page(doc, {}, {"version_of": _("There is no such document.")}), 400
+    except VersionRefused as e:
+        return _edit_page(doc, {}, {"version_of": version_refusal(e, target)}), 400
     except ERRORS as e:
         failure = web_error(e)
         return (_edit_page(doc, {}, {"version_of": failure.message}), failure.status,

@@ -10,13 +10,14 @@ from flask_babel import gettext as _
 from indexer.versions import suggest_versions
 from indexer.ocrjob import ocr_status
 from indexer.ingest import safe_file_name
-from repo.errors import DuplicateDocument, NotFound
+from repo.errors import DuplicateDocument, NotFound, VersionRefused
 from repo.manifest import UN_REGIONS
 from repo.models import DOCUMENT_TYPES, Event, clean_symbol, event_id_for, is_language_code
 from webui.security import staff_required
 from webui.eventform import place_and_date_errors, split_list
 from webui.labels import language_choices
-from webui.errors import ERRORS, RETRY_AFTER, refusal_message, web_error  # noqa: F401
+from webui.errors import (ERRORS, RETRY_AFTER, refusal_message,  # noqa: F401
+                          version_refusal, web_error)
 from webui.services import repository, saved_upload, writer
 
 bp = Blueprint("upload", __name__, url_prefix="/staff")
@@ -82,12 +83,10 @@ def _check_fields(form):
     errors.update(symbol_errors(form))
     target_id = form.get("version_of", "").strip()
     if target_id:
-        target = repository().catalog.find_by_id(target_id)
-        if target is None:
-            errors["version_of"] = _("There is no document with the id %(id)s.", id=target_id)
-        elif target.event_id != form.get("event"):
-            errors["version_of"] = _("Language versions belong to the same event: %(id)s "
-                                     "is a document of another event.", id=target_id)
+        try:
+            repository().check_version_target(target_id, form.get("event"))
+        except VersionRefused as e:
+            errors["version_of"] = version_refusal(e, target_id)
     return errors
 
 
