@@ -90,3 +90,36 @@ def test_officer_uploads_corrects_retracts_deletes_and_restores(officer_url, bro
     assert restored.work_id == repo.document(ORIGINAL).work_id
     repo.close()
     context.close()
+
+
+def test_officer_imports_a_listing_after_unticking_what_is_wrong(officer_url,  # noqa: F811
+                                                                 browser):
+    from tests.conftest import ROOT
+    base_url, settings = officer_url
+    listing = (ROOT / "tests" / "data" / "listing-fr.txt").read_text(encoding="utf-8")
+    before = Repository(settings).event(EVENT)
+    context = browser.new_context(locale="fr-FR")
+    page = context.new_page()
+    try:
+        page.goto(f"{base_url}/staff/import?lang=fr")
+        page.fill("#name", "root")
+        page.fill("#password", PASSWORD)
+        page.click("form.form button[type=submit]")
+        page.wait_for_url("**/staff/import**")
+        page.fill("#text", listing)
+        page.locator("main form button[type=submit]").first.click()     # "Preview"
+        # The preview: per event, the fields that change, each with its box, ticked.
+        osaka_description = page.locator(f"input[name=field][value^='{EVENT}:description']")
+        expect(osaka_description).to_be_checked()
+        osaka_description.uncheck()
+        page.locator("main form button[type=submit]").first.click()     # "Confirm"
+        expect(page.locator("main")).to_contain_text("Importé")
+        after = Repository(settings).event(EVENT)
+        # The unticked description is as it was; the documents it announces, ticked, are
+        # written, and so is the other events' description.
+        assert after.descriptions == before.descriptions
+        assert after.expected != before.expected
+        hanoi = Repository(settings).event("2019-hanoi-coal")
+        assert hanoi.descriptions.get("fr")
+    finally:
+        context.close()
