@@ -145,6 +145,22 @@ def indexed_keys(pair):
         return {f["doc_id"]: f["index_key"] for f in s.documents(kind="doc")}
 
 
+def indexed_key(store, doc_id):
+    """The index key of one document in the live index (None: not in it, or no index)."""
+    try:
+        pair = store.open()
+    except IndexUnavailable:
+        return None
+    with pair.docs.searcher() as s:
+        fields = s.document(kind="doc", doc_id=doc_id)
+    return fields["index_key"] if fields else None
+
+
+def expected_key(repo, doc):
+    """The index key the catalog calls for, for one document."""
+    return index_key(doc, repo.event(doc.event_id), doc.sha256, repo.work(doc))
+
+
 def expected_keys(repo):
     """{document id: index key} the catalog calls for, with the records to index them."""
     events = {e.id: e for e in repo.events()}

@@ -6,13 +6,15 @@ that adds a document goes through `add()`, so every refusal rule lives in one pl
 import hashlib
 import json
 import os
+import sqlite3
+import time
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer.errors import PdfRefused
 from indexer.extract import EXTRACTOR_VERSION, check_header
-from indexer.index import IndexSession, IndexStore, rebuild, sync
+from indexer.index import IndexSession, IndexStore, expected_key, indexed_key, rebuild, sync
 from indexer.ocrjob import OcrJobs
 from indexer.pool import ExtractionPool
 from repo.errors import DuplicateDocument, InvalidInput, NotFound
@@ -32,6 +34,9 @@ class StalePreview(InvalidInput):
         self.plan, self.problems, self.language = plan, problems, language
 
 
+INDEX_HANDOVER_WAIT = 20.0     # seconds an upload waits for the worker to index it
+
+
 @dataclass
 class LoadReport:
     """What loading the documents/ manifest changed."""
@@ -47,10 +52,14 @@ class LoadReport:
 class Indexer:
     """The repository plus its index: add documents, load the manifest, keep the index."""
 
-    def __init__(self, settings, pool=None):
+    def __init__(self, settings, pool=None, index_by_worker=False):
         """`pool`: the ExtractionPool to read PDFs with (a server process passes its own,
-        whose worker is kept between uploads); by default one per Indexer."""
+        whose worker is kept between uploads); by default one per Indexer.
+        `index_by_worker`: a new document's index update is handed to the background
+        worker, when one runs, and awaited (a web server's uploads: Whoosh's writing then
+        runs in the worker's process, not among the server's searching threads)."""
         self.settings = settings
+        self.index_by_worker = index_by_worker
         self.repo = Repository(settings)
         self.index = IndexStore(settings.data_dir / "index")
         self.pool = pool or ExtractionPool(settings.workers, settings.extract_timeout,
@@ -62,11 +71,19 @@ class Indexer:
         self.title_sources = {}
 
     def _enqueue_ocr(self, doc_id):
+        try:
+            self._queue_task("ocr", doc_id)
+        except sqlite3.Error:
+            # The job is queued in the catalog all the same: a worker's next sweep (every
+            # minute, and at its start) hands it over.
+            pass
+
+    def _queue_task(self, name, *args):
         # The task queue is opened on first use: most Indexers never queue anything.
         if self._queue is None:
             from indexer.tasks import TaskQueue       # it builds Indexers itself
             self._queue = TaskQueue(self.settings)
-        self._queue.enqueue_ocr(doc_id)
+        {"ocr": self._queue.enqueue_ocr, "index": self._queue.enqueue_index}[name](*args)
 
     def close(self):
         """Release the catalog connection."""
@@ -103,11 +120,44 @@ class Indexer:
             if version_of:
                 self.repo.link_versions(doc.id, version_of, added_by, address)
                 doc = self.repo.document(doc.id)
-            sync(self.repo, self.index)
+            handed_over = self._hand_over_index()
+            if not handed_over:
+                sync(self.repo, self.index)
             # Its text layer is searchable now; scanned pages are read in the background.
             self.ocr.schedule(doc)
+        if handed_over:
+            self._await_indexed(doc)
         self.title_sources[doc.id] = source
         return doc
+
+    def _hand_over_index(self):
+        """Ask the background worker to bring the index up to date, if one runs (and
+        this Indexer may); returns whether it was asked."""
+        if not (self.index_by_worker and self.index.is_current()
+                and self.repo.workers.anyone()):
+            return False
+        try:
+            self._queue_task("index")
+        except sqlite3.Error:
+            return False       # the queue is stuck (a worker stopped mid-write): index here
+        return True
+
+    def _await_indexed(self, doc):
+        """Wait until the worker has indexed `doc` as catalogued; past
+        INDEX_HANDOVER_WAIT (a worker gone or stuck), index it here. Either way it is
+        searchable on return."""
+        deadline = time.monotonic() + INDEX_HANDOVER_WAIT
+        while time.monotonic() < deadline:
+            try:
+                # Asked afresh each time: another writer may have changed it meanwhile.
+                want = expected_key(self.repo, self.repo.document(doc.id))
+            except NotFound:
+                return                            # deleted meanwhile: nothing to wait for
+            if indexed_key(self.index, doc.id) == want:
+                return
+            time.sleep(0.05)
+        with self.repo.writing():
+            sync(self.repo, self.index)
 
     def put_event(self, event, actor, address=""):
         """Create or correct an event (audited, in the change's transaction), then

@@ -1,6 +1,7 @@
 """The `minamata` command line: index, add, events, search, check."""
 import argparse
 import json
+import os
 import re
 import sqlite3
 import sys
@@ -325,8 +326,13 @@ def cmd_worker(args, settings):
     # Jobs of a worker that died, and jobs queued while none ran, are handed over now.
     indexer.ocr.enqueue = queue.enqueue_ocr
     indexer.ocr.requeue_stranded()
+    present = indexer.repo.workers
     indexer.close()
-    queue.consumer().run()
+    # Below the web server's processes: a delegate's search comes before an index write
+    # or an OCR job.
+    os.nice(5)
+    with present.held():             # writers may now hand their index updates over
+        queue.consumer().run()
 
 
 def start_worker(settings):

@@ -84,3 +84,36 @@ def _running(pid):
     except PermissionError:
         return True
     return True
+
+
+class Presence:
+    """Processes of one kind (the background workers) say they are running by holding a
+    shared lock on a file, which the kernel drops when they die; anyone can ask whether
+    one is running, without a pid file to go stale."""
+
+    def __init__(self, path):
+        self.path = path
+
+    @contextmanager
+    def held(self):
+        """Be present for the block."""
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH)
+            yield
+        finally:
+            os.close(fd)
+
+    def anyone(self):
+        """Whether a process is present now."""
+        try:
+            fd = os.open(self.path, os.O_RDWR)
+        except FileNotFoundError:
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        finally:
+            os.close(fd)          # also releases the probe's own lock, if it got it
+        return False

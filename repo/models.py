@@ -13,6 +13,23 @@ SYMBOL_PATTERN = re.compile(r"[A-Z][A-Za-z0-9]*(?:\([A-Za-z0-9]+\))?"
                             r"(?:[/.\-][A-Za-z0-9]+(?:\([A-Za-z0-9]+\))?)+")
 
 
+def clean_line(text):
+    """One line of text as catalogued (a title, a note): control characters that are
+    whitespace (a line break pasted from a word processor, a tab) become a space, other
+    invisible control and format characters go, runs of spaces become one. Such
+    characters are in PDF metadata and pasted titles, and XML (feeds) refuses them."""
+    out = []
+    for c in str(text or ""):
+        kind = unicodedata.category(c)
+        if c.isspace():
+            out.append(" ")
+        elif kind in ("Cc", "Cs", "Co", "Cn") or (kind == "Cf" and c not in "\u200d\u200c"):
+            continue
+        else:
+            out.append(c)
+    return " ".join("".join(out).split())
+
+
 def clean_symbol(text):
     """An official document symbol as catalogued (`UNEP/MC/WS.2019/HAN/1`), outer spaces
     removed, or ValueError saying what a symbol looks like."""

@@ -15,8 +15,8 @@ from repo.catalog import Catalog
 from repo.errors import DuplicateDocument, InvalidInput, VersionRefused
 from repo.faults import crash_point
 from repo.files import OcrStore, PdfStore, TextStore, WorkArea
-from repo.lock import write_lock
-from repo.models import DOCUMENT_TYPES, STATUSES
+from repo.lock import Presence, write_lock
+from repo.models import DOCUMENT_TYPES, STATUSES, clean_line
 from repo.ocrjobs import OcrJobs
 from repo.trash import Trash
 from repo import works
@@ -37,6 +37,8 @@ class Repository:
         self.texts = TextStore(self.data_dir / "text")
         self.ocr = OcrStore(self.data_dir / "ocr")
         self.lock_path = self.data_dir / "write.lock"
+        # Held by each running `minamata worker`: writers may hand it the index update.
+        self.workers = Presence(self.data_dir / "worker.lock")
         self.trash = Trash(self.data_dir / "trash")
         self.work_area = WorkArea(self.data_dir / "tmp")
         self.audit = AuditLog(self.catalog)
@@ -298,7 +300,11 @@ class Repository:
         return f"{stem}-{n}"
 
     def validate(self, doc):
-        """Refuse a document whose event or type is unknown, or whose title is empty."""
+        """Refuse a document whose event or type is unknown, or whose title is empty;
+        its title and note are first made single clean lines (every way in passes here:
+        uploads, PDF metadata, corrections, the manifest, restores)."""
+        doc.title = clean_line(doc.title)
+        doc.source_note = clean_line(doc.source_note)
         self.catalog.get_event(doc.event_id)
         _require(doc.type in DOCUMENT_TYPES,
                  f"unknown document type {doc.type!r}; use one of {', '.join(DOCUMENT_TYPES)}")

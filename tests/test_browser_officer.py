@@ -92,8 +92,8 @@ def test_officer_uploads_corrects_retracts_deletes_and_restores(officer_url, bro
     context.close()
 
 
-def test_officer_imports_a_listing_after_unticking_what_is_wrong(officer_url,  # noqa: F811
-                                                                 browser):
+def test_officer_imports_a_listing_after_unticking_what_is_wrong(
+        officer_url, browser):  # noqa: F811
     from tests.conftest import ROOT
     base_url, settings = officer_url
     listing = (ROOT / "tests" / "data" / "listing-fr.txt").read_text(encoding="utf-8")

@@ -376,3 +376,25 @@ def test_short_link_of_a_draft_is_a_404_for_delegates(client, app, ids):
     assert client.get(f"/documents/{ids['draft']}").status_code == 404
     assert client.get("/d/no-such-document").status_code == 404
     assert _staff(app).get(f"/d/{ids['draft']}").status_code == 302
+
+
+def test_a_document_deleted_while_its_zip_streams_is_still_sent_whole(tmp_path, corpus_dir):
+    import shutil
+    import zipfile
+    from repo.settings import Settings
+    from repo.store import Repository
+    from webui import create_app
+    from webui.settings import WebSettings
+    data = tmp_path / "data"
+    shutil.copytree(corpus_dir, data)
+    settings = Settings.from_env(environ={}, data_dir=data)
+    client = create_app(WebSettings(store=settings, testing=True)).test_client()
+    r = client.get("/events/2019-hanoi-coal/documents.zip", buffered=False)
+    chunks = iter(r.response)
+    body = [next(chunks)]
+    repo = Repository(settings)
+    repo.pdf_path(repo.document("hanoi-pres-viet-nam")).unlink()    # gone mid-download
+    body += list(chunks)
+    archive = b"".join(body)
+    assert len(archive) == int(r.headers["Content-Length"])
+    assert zipfile.ZipFile(io.BytesIO(archive)).testzip() is None

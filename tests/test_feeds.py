@@ -104,3 +104,34 @@ def test_pages_offer_their_feed(site):
     # The interface language chosen on the search page (a cookie) goes on to the feed.
     assert 'href="/events/2019-hanoi-coal/feed.atom?lang=es"' in event
     assert 'class="feed"' in event
+
+
+def test_control_characters_never_take_a_feed_down(site, tmp_path):
+    app, ix = site
+    # A line break pasted from a word processor (\x0b) and a stray \x01 in a title: the
+    # catalog keeps one clean line, and feeds of odd queries still answer.
+    doc = ix.edit("hanoi-report", {"title": "Report of the workshop\x0bon coal\x01"}, "amina")
+    assert doc.title == "Report of the workshop on coal"
+    client = app.test_client()
+    assert "Report of the workshop on coal" in [
+        e.find(f"{ATOM}title").text for e in _feed(client, "/feed.atom").findall(
+            f"{ATOM}entry")]
+    for query in ({"q": "mercury\x01"}, {"q": "\x1b[31m"}, {"q": "coal", "type": "report\x01"}):
+        r = client.get("/search.atom", query_string=query)
+        assert r.status_code in (200, 400), query
+        if r.status_code == 200:
+            ET.fromstring(r.data)
+
+
+def test_a_published_document_of_an_event_made_by_a_draft_upload_is_in_the_feeds(site,
+                                                                                 tmp_path):
+    from dataclasses import replace
+    app, ix = site
+    event = replace(ix.repo.event("2019-osaka-waste"), id="2024-geneva", public=False,
+                    titles={"en": "Geneva meeting"}, start="2024-03-01", end="2024-03-02")
+    ix.put_event(event, "amina")
+    doc = ix.add(make_pdf(tmp_path / "g.pdf", ["Geneva findings on mercury."]),
+                 "2024-geneva", "report", title="Geneva report")
+    client = app.test_client()
+    assert doc.id in _entries(_feed(client, "/feed.atom"))
+    assert _entries(_feed(client, "/events/2024-geneva/feed.atom")) == [doc.id]

@@ -47,3 +47,44 @@ def test_every_writing_view_says_busy_the_same_way(staff_site, tmp_path):
     assert ix.repo.document(doc).title == "The Minamata Convention and mercury emissions: " \
         "article 8"
     assert ix.repo.event("2019-osaka-waste").city == "Osaka"
+
+
+def test_audit_csv_quotes_formulas_and_leaves_empty_cells_empty(staff_site):
+    import csv
+    app, ix = staff_site
+    ix.repo.accounts.add("admin", "an admin's long password", "admin")
+    ix.edit("hanoi-report", {"title": "=HYPERLINK(\"http://evil\")"}, "amina")
+    rows = list(csv.reader(io.StringIO(
+        signed_in(app, "admin", "an admin's long password").get("/staff/audit.csv")
+        .get_data(as_text=True))))
+    assert all(cell != "'" for row in rows for cell in row)          # empty stays empty
+    edit = next(r for r in rows if r[3] == "edit")
+    assert all(not cell.startswith("=") for cell in edit)
+
+
+def test_a_saved_listing_page_over_500_kb_can_be_confirmed(staff_site):
+    from html import escape
+    from tests.conftest import ROOT
+    app, ix = staff_site
+    text = (ROOT / "tests" / "data" / "listing-fr.txt").read_text(encoding="utf-8")
+    page = ("<html><head><style>" + ".x{color:red}\n" * 40000 + "</style></head><body>"
+            + escape(text).replace("\n", "<br>\n") + "</body></html>")
+    assert len(page.encode()) > 500_000
+    staff = signed_in(app)
+    token = _token(staff, "/staff/import")
+    preview = staff.post("/staff/import", data={
+        "csrf_token": token, "listing": (io.BytesIO(page.encode()), "listing.html"),
+        "language": "auto"}, content_type="multipart/form-data")
+    assert preview.status_code == 200
+    body = preview.get_data(as_text=True)
+    form = {"csrf_token": token, "confirm": "yes", "language": "fr",
+            "digest": re.search(r'name="digest" value="([^"]+)"', body).group(1),
+            "text": re.search(r'<textarea name="text" hidden>(.*?)</textarea>', body,
+                              re.S).group(1).replace("&lt;", "<").replace("&gt;", ">")
+            .replace("&#34;", '"').replace("&#39;", "'").replace("&amp;", "&"),
+            "event": re.findall(r'name="event" value="([^"]+)"', body),
+            "field": re.findall(r'name="field" value="([^"]+)"', body)}
+    assert len(form["text"].encode()) > 500_000      # the page itself goes back to confirm
+    done = staff.post("/staff/import", data=form)
+    assert done.status_code == 200, done.status_code
+    assert ix.repo.event("2019-osaka-waste").descriptions.get("fr")

@@ -48,6 +48,9 @@ def create_app(config=None):
         PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
         # Werkzeug refuses a larger request before reading it (a friendly 413 page).
         MAX_CONTENT_LENGTH=store.max_file_bytes * 2 + 1024 * 1024,
+        # A text field as large as a saved listing page (2 MiB, which the import's
+        # confirmation sends back): Werkzeug's own limit is 500 kB.
+        MAX_FORM_MEMORY_SIZE=8 * 1024 * 1024,
         MINAMATA_LANGUAGES=list(settings.languages),
         MINAMATA_PAGE_SIZE=settings.page_size,
         MINAMATA_MAX_PAGE_SIZE=settings.max_page_size,

@@ -74,7 +74,7 @@ def writer():
             raise Busy("the repository is busy with other changes; try again in a moment")
         try:
             store = replace(services().store_settings, lock_timeout=WEB_LOCK_WAIT, workers=1)
-            indexer = Indexer(store, pool=services().extraction_pool())
+            indexer = Indexer(store, pool=services().extraction_pool(), index_by_worker=True)
             try:
                 yield indexer
             finally:

@@ -8,6 +8,7 @@ the first byte, so the browser shows a real progress bar.
 import csv
 import hashlib
 import io
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ INDEX_NAME = "index.csv"
 MAX_NAME_CHARS = 80          # of the symbol or title part of a file name
 MAX_NAME_BYTES = 160         # ... in UTF-8: with its suffix, under the 255 of filesystems
 MIB = 1024 * 1024
+CHUNK = 256 * 1024
 
 
 @dataclass
@@ -121,12 +123,24 @@ def _cell(value):
 
 
 def stream(entries, index_text):
-    """A sized ZipStream: the index first, then each (path, name), stored uncompressed."""
+    """A sized ZipStream: the index first, then each (path, name), stored uncompressed.
+    Every file is opened now: a document deleted while the archive streams (its file
+    unlinked) is still read whole from the open file, never cut short mid-download."""
     archive = ZipStream(compress_type=ZIP_STORED, sized=True)
     archive.add(index_text.encode("utf-8"), INDEX_NAME)
     for path, name in entries:
-        archive.add_path(str(path), name)
+        handle = open(path, "rb")
+        archive.add(_chunks(handle), name, size=os.fstat(handle.fileno()).st_size)
     return archive
+
+
+def _chunks(handle):
+    """The file's bytes in chunks; the file is closed at the end (or when the download
+    is abandoned and the generator collected)."""
+    try:
+        yield from iter(lambda: handle.read(CHUNK), b"")
+    finally:
+        handle.close()
 
 
 def etag(docs, index_text):

@@ -70,6 +70,9 @@ def _export(f, fmt):
                     headers={"Content-Disposition": "attachment; filename=audit.csv"})
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv(entries):
     out = io.StringIO()
     writer = csv.writer(out)
@@ -77,8 +80,9 @@ def _csv(entries):
     for e in entries:
         row = [e.id, e.at, e.actor, e.action, e.target, _cell(e.before), _cell(e.after),
                e.address]
-        # A cell starting with = + - @ is a formula to a spreadsheet: quote it as text.
-        writer.writerow([f"'{v}" if isinstance(v, str) and v[:1] in "=+-@" else v
+        # A cell starting with = + - @ (or a tab or return) is a formula to a
+        # spreadsheet: quote it as text. An empty cell stays empty.
+        writer.writerow([f"'{v}" if isinstance(v, str) and v[:1] in FORMULA_STARTS else v
                          for v in row])
     return out.getvalue()
 

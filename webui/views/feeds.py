@@ -6,6 +6,7 @@ session, and a feed URL gets shared). Entries are newest first by the date their
 file arrived (added, or replaced by a new file), in the interface language of the request
 (the `lang` the page's feed link carries).
 """
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -15,7 +16,6 @@ from flask import Blueprint, Response, abort, current_app, request, url_for
 from flask_babel import get_locale, gettext as _
 
 from indexer.errors import IndexerError, QueryError
-from indexer.search import MAX_PAGE_SIZE
 from webui import labels
 from webui.services import repository, search_service, visible_event
 from webui.viewmodels import read_search_args, search_url
@@ -23,7 +23,7 @@ from webui.viewmodels import read_search_args, search_url
 bp = Blueprint("feeds", __name__)
 
 FEED_SIZE = 50
-SEARCHED_PAGES = 5    # pages of 100 hits a search feed looks at (newest events first)
+SEARCHED = 500        # matches a search feed looks at (newest events first)
 
 
 @dataclass
@@ -47,7 +47,7 @@ def everything():
 def event(event_id):
     """New or replaced documents of one event."""
     ev = visible_event(event_id)
-    if ev is None or not ev.public:
+    if ev is None:
         abort(404, _("There is no event with this address."))
     title = _("New documents: %(event)s", event=ev.title(str(get_locale())))
     return _feed(_entries(event_id=event_id), title,
@@ -60,19 +60,15 @@ def search():
     cfg = current_app.config
     args = read_search_args(request.args, cfg["MINAMATA_PAGE_SIZE"],
                             cfg["MINAMATA_MAX_PAGE_SIZE"])
-    ids = set()
     try:
-        for page in range(1, SEARCHED_PAGES + 1):
-            # By event date, newest first: a feed wants the newest documents among the
-            # matches, not the best-ranked ones.
-            result = search_service().search(args.q, args.filters, "date", page, MAX_PAGE_SIZE,
-                                             include_unpublished=False, expand=args.expand,
-                                             prefer_languages=[str(get_locale())])
-            ids.update(h.id for h in result.hits)
-            if page * MAX_PAGE_SIZE >= result.total:
-                break
+        # One pass, no pages or snippets: the ids of the matching documents (by event
+        # date, newest first, when there are more than a feed looks at).
+        found, _total, _partial = search_service().ranked_ids(
+            args.q, args.filters, "date", limit=SEARCHED, include_unpublished=False,
+            expand=args.expand, prefer_languages=[str(get_locale())])
     except (QueryError, IndexerError) as e:
         abort(400, str(e))
+    ids = set(found)
     described = " · ".join(([f"“{args.q}”"] if args.q else []) +
                            [f"{k}: {', '.join(v)}" for k, v in sorted(args.filters.items())])
     title = _("New documents: %(search)s", search=described) if described \
@@ -91,8 +87,8 @@ def _entries(event_id=None, limit=FEED_SIZE):
         replaced.setdefault(version["doc_id"], version["replaced_at"])
     out = []
     for doc in repo.documents(event_id):
-        if not doc.is_public or not events[doc.event_id].public:
-            continue
+        if not doc.is_public:
+            continue              # a published document makes its event public too
         when = replaced.get(doc.id) or doc.added_at
         out.append(FeedEntry(doc, events[doc.event_id], _date(when), doc.id in replaced))
     out.sort(key=lambda e: (e.updated, e.doc.id), reverse=True)
@@ -103,7 +99,7 @@ def _feed(entries, title, page_url, self_url):
     lang = str(get_locale())
     fg = FeedGenerator()
     fg.id(self_url)
-    fg.title(title)
+    fg.title(xml_safe(title))
     fg.subtitle(_("Workshops and meetings on capacity building and technical assistance "
                   "under the Minamata Convention on Mercury."))
     fg.author(name=_("Secretariat of the Minamata Convention on Mercury"))
@@ -127,7 +123,7 @@ def _add(fg, entry, lang, links):
     pdf = url_for("browse.document_file", doc_id=doc.id, _external=True)
     fe = fg.add_entry()
     fe.id(url_for("browse.document", doc_id=doc.id, _external=True))
-    fe.title(doc.title)
+    fe.title(xml_safe(doc.title))
     fe.updated(entry.updated)
     fe.published(_date(doc.added_at))
     links[page] = {"rel": "alternate", "type": "text/html", "hreflang": lang}
@@ -142,7 +138,17 @@ def _add(fg, entry, lang, links):
         parts.insert(0, doc.symbol)
     if entry.replaced:
         parts.append(_("replaced by a new file"))
-    fe.summary(" · ".join(parts))
+    fe.summary(xml_safe(" · ".join(parts)))
+
+
+# What XML 1.0 may carry: one stray control character in a title or a query must never
+# take a feed down for everyone.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(text):
+    """`text` without the characters XML cannot carry."""
+    return _NOT_XML.sub("", str(text))
 
 
 def _with_link_attributes(xml, links):

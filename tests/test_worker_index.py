@@ -1,0 +1,82 @@
+"""A web server hands its uploads' index updates to the background worker (Whoosh then
+writes in the worker's process, not among the searching threads), and answers once the
+document is searchable; without a worker, or with one that does not answer, it indexes
+the upload itself."""
+import io
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+import indexer.ingest as ingest
+from tests.conftest import ROOT, make_pdf, signed_in
+
+pytestmark = pytest.mark.slow
+
+
+def _upload(client, pdf, title):
+    token = re.search(r'name="csrf_token" value="([^"]+)"',
+                      client.get("/staff/upload").get_data(as_text=True)).group(1)
+    return client.post("/staff/upload", data={
+        "csrf_token": token, "event": "2019-osaka-waste", "type": "report",
+        "status": "published", "title": title,
+        "files": [(io.BytesIO(pdf.read_bytes()), "r.pdf")]},
+        content_type="multipart/form-data")
+
+
+def _worker(data):
+    proc = subprocess.Popen([sys.executable, "-m", "minamata.cli", "--data", str(data),
+                             "worker"], cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    return proc
+
+
+def _wait_present(ix, seconds=30):
+    deadline = time.monotonic() + seconds
+    while not ix.repo.workers.anyone():
+        assert time.monotonic() < deadline, "the worker did not start"
+        time.sleep(0.1)
+
+
+def test_uploads_are_indexed_by_the_worker_and_searchable_on_answer(staff_site, tmp_path):
+    app, ix = staff_site
+    assert not ix.repo.workers.anyone()
+    worker = _worker(ix.settings.data_dir)
+    try:
+        _wait_present(ix)
+        client = signed_in(app)
+        for n in range(3):
+            pdf = make_pdf(tmp_path / f"{n}.pdf", [f"Zircophyllite report number {n}."])
+            r = _upload(client, pdf, f"Worker-indexed report {n}")
+            assert r.status_code == 200
+            hits = app.test_client().get("/api/search?q=zircophyllite").get_json()
+            assert hits["total"] == n + 1          # searchable when the page answers
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        _out, err = worker.communicate(timeout=30)
+    assert "index: 1 added" in err                 # the worker's process wrote them
+    assert not ix.repo.workers.anyone()            # gone with its process
+
+
+def test_a_worker_that_does_not_answer_costs_a_wait_not_the_upload(staff_site, tmp_path,
+                                                                  monkeypatch):
+    app, ix = staff_site
+    monkeypatch.setattr(ingest, "INDEX_HANDOVER_WAIT", 1.0)
+    worker = _worker(ix.settings.data_dir)
+    try:
+        _wait_present(ix)
+        os.killpg(worker.pid, signal.SIGSTOP)      # present (its lock held), but stuck
+        pdf = make_pdf(tmp_path / "s.pdf", ["Quasithermal mercury retort findings."])
+        started = time.monotonic()
+        r = _upload(signed_in(app), pdf, "Indexed without the worker")
+        assert r.status_code == 200 and time.monotonic() - started < 15
+        assert app.test_client().get("/api/search?q=quasithermal").get_json()["total"] == 1
+    finally:
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait()
+    from indexer.check import check
+    assert check(ix.repo, ix.index, verify_hashes=False).ok
