@@ -10,6 +10,7 @@ from pypdf.errors import FileNotDecryptedError, LimitReachedError, PyPdfError
 
 from indexer.errors import PdfRefused
 from indexer.language import document_languages, page_languages
+from indexer.ocr import is_unreadable
 from indexer.textnorm import normalise_pages
 
 EXTRACTOR_VERSION = f"pypdf-{pypdf.__version__}/norm-1"
@@ -62,6 +63,9 @@ def analyse_pdf(path, max_pages=2000):
     texts = normalise_pages(raw)
     pages = [{"text": t, "languages": page_languages(t)} for t in texts]
     return {
+        # Judged on the text layer as it is, not as normalised: a page whose lines all
+        # repeat on other pages (running headers) has text, not a scan.
+        "unreadable_pages": [n for n, text in enumerate(raw, start=1) if is_unreadable(text)],
         "extractor": EXTRACTOR_VERSION,
         "page_count": len(pages),
         "pages": pages,

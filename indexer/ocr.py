@@ -33,7 +33,15 @@ _MOJIBAKE = re.compile(r"Ã[\x80-\xbf]|Â[\x80-\xbf ]|â€")
 
 
 class OcrFailed(Exception):
-    """OCR could not read a document; the message says why, in a sentence for staff."""
+    """OCR could not read a document; the message says why, in a sentence for staff.
+    `code`: OCRmyPDF's exit code, when it ended with one."""
+
+    def __init__(self, message, code=None):
+        super().__init__(message)
+        self.code = code
+
+
+PRIOR_TEXT = 6        # OCRmyPDF's exit code for "page already has text"
 
 
 @dataclass
@@ -92,7 +100,11 @@ def is_unreadable(text):
 
 
 def pages_needing_ocr(kept):
-    """Page numbers (1-based) of the kept text layer that OCR should read."""
+    """Page numbers (1-based) of the kept text layer that OCR should read: those whose
+    text layer, as extracted, was unreadable (kept text of an older extractor: judged on
+    the normalised text)."""
+    if "unreadable_pages" in kept:
+        return list(kept["unreadable_pages"])
     return [n for n, page in enumerate(kept["pages"], start=1)
             if page.get("source") != "ocr" and is_unreadable(page.get("text", ""))]
 
@@ -139,7 +151,15 @@ def run_ocr(pdf, pages, languages, work_dir, timeout, availability, on_page=None
     args += [str(pdf), str(out)]
     env = dict(os.environ, MINAMATA_OCR_REPORT=str(reports), OMP_THREAD_LIMIT="1",
                TMPDIR=str(work_dir))
-    _run(args, env, timeout, reports, on_page)
+    try:
+        _run(args, env, timeout, reports, on_page)
+    except OcrFailed as e:
+        if e.code != PRIOR_TEXT or "--force-ocr" in args:
+            raise
+        # A page chosen for its garbage (or next to empty) text layer has text after all:
+        # OCRmyPDF must be told to replace it.
+        args.insert(-2, "--force-ocr")
+        _run(args, env, timeout, reports, on_page)
     read = {}
     for path in sorted(reports.glob("page-*.json")):
         report = json.loads(path.read_text(encoding="utf-8"))
@@ -177,7 +197,8 @@ def _run(args, env, timeout, reports, on_page):
         _kill_group(proc)
         raise
     if proc.returncode != 0:
-        raise OcrFailed(_failure(proc.returncode, err.decode("utf-8", "replace")))
+        raise OcrFailed(_failure(proc.returncode, err.decode("utf-8", "replace")),
+                        proc.returncode)
 
 
 def _nice():

@@ -413,3 +413,21 @@ def test_ocr_past_its_time_limit_is_stopped_with_everything_it_started(ix, tmp_p
     left = subprocess.run(["pgrep", "-f", str(ix.repo.pdf_path(doc))], capture_output=True)
     assert left.stdout == b""                     # ocrmypdf and tesseract were killed
     assert ix.repo.work_area.abandoned() == [] and not list(ix.repo.work_area.root.glob("in-*"))
+
+
+def test_running_lines_are_text_not_a_scan_and_a_bare_page_number_is_read_anyway(ix,
+                                                                                 tmp_path):
+    # Every line repeated on every page (the normaliser drops them as running headers):
+    # the pages still have a text layer, and nothing is queued for OCR.
+    same = make_pdf(tmp_path / "same.pdf",
+                    ["Interim storage of mercury, the same line on every page. " * 20] * 3)
+    doc = ix.add(same, "2019-osaka-waste", "other", title="Repeated lines")
+    assert ix.repo.ocr_jobs.get(doc.id) is None
+    # A page whose only text is its number is read by OCR (OCRmyPDF is told to replace
+    # that text layer when it refuses a page with text).
+    numbered = make_pdf(tmp_path / "numbered.pdf",
+                        ["A typed first page about the storage of mercury waste.", "Page 2"])
+    doc = ix.add(numbered, "2019-osaka-waste", "other", title="Numbered")
+    assert ix.repo.ocr_jobs.get(doc.id).pages == [2]
+    outcome = ix.ocr.run(doc.id)
+    assert outcome.state == "done", outcome.reason
