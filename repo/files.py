@@ -119,6 +119,17 @@ class TextStore(ContentStore):
             return json.load(f)
 
 
+def _size_of(folder):
+    """Bytes of the files under a folder (files vanishing meanwhile count 0)."""
+    total = 0
+    for path in folder.rglob("*"):
+        try:
+            total += path.stat().st_size if path.is_file() else 0
+        except FileNotFoundError:
+            pass
+    return total
+
+
 class WorkArea:
     """Temporary folders for files on their way in (uploads), all under one place
     (data_dir/tmp). Each is claimed by its owner with a file lock the kernel drops when
@@ -148,8 +159,7 @@ class WorkArea:
         out = []
         for place in sorted(self.root.glob("in-*")) if self.root.is_dir() else []:
             if self._unclaimed(place):
-                size = sum(p.stat().st_size for p in place.rglob("*") if p.is_file())
-                out.append((place, size))
+                out.append((place, _size_of(place)))
         return out
 
     def sweep(self):
@@ -164,8 +174,12 @@ class WorkArea:
         try:
             fd = os.open(place / self.CLAIM, os.O_RDONLY)
         except FileNotFoundError:
-            # Between mkdtemp and the claim, or a claim never made: old ones only.
-            return time.time() - place.stat().st_mtime > 3600
+            # Between mkdtemp and the claim, or a claim never made: old ones only. Or its
+            # owner is removing it right now (the claim goes first): nothing to do.
+            try:
+                return time.time() - place.stat().st_mtime > 3600
+            except FileNotFoundError:
+                return False
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -126,3 +126,19 @@ def test_data_directory_and_catalog_are_owner_only(settings):
         if path.exists():
             assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, name
     repo.close()
+
+
+def test_a_sweep_racing_an_owner_removing_its_folder_is_harmless(tmp_path, monkeypatch):
+    from repo.files import WorkArea
+    area = WorkArea(tmp_path / "tmp")
+    with area.folder() as place:
+        (place / "upload.pdf").write_bytes(b"%PDF-1.4 x")
+    place.mkdir()                    # as the owner's rmtree leaves it: claim gone first...
+    real_stat = type(place).stat
+
+    def vanished(self, *args, **kwargs):
+        if self == place:            # ...and the folder itself gone by the time we look
+            raise FileNotFoundError(str(self))
+        return real_stat(self, *args, **kwargs)
+    monkeypatch.setattr(type(place), "stat", vanished)
+    assert area.sweep() == [] and area.abandoned() == []
