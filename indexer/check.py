@@ -59,7 +59,7 @@ def _check_ocr(repo, docs, command, report):
         doc = current.get(job.doc_id)
         if doc is None or doc.sha256 != job.sha256:
             continue              # a job of a file since replaced: the next one counts
-        if job.state == "done" and repo.ocr.get(doc.sha256) is None:
+        if job.state == "done" and not repo.ocr.exists(doc.sha256):
             report.problems.append(f"{doc.id}: its OCR result is missing (`minamata ocr "
                                    f"{doc.id}` reads the scanned pages again)")
         elif job.state == "failed":
@@ -101,7 +101,7 @@ def _check_document(repo, doc, verify_hashes, report):
         if kept.get("page_count") != doc.page_count:
             report.problems.append(f"{doc.id}: the catalog says {doc.page_count} pages, "
                                    f"the extracted text has {kept.get('page_count')}")
-    if doc.text_status == "no_text" and repo.ocr.get(doc.sha256) is None:
+    if doc.text_status == "no_text" and not repo.ocr.exists(doc.sha256):
         report.no_text.append(doc.id)
 
 

@@ -89,6 +89,15 @@ class IndexStore:
         return path if (path / "SCHEMA_VERSION").is_file() or \
             any(path.glob(f"_{DOCS}_*.toc")) else None
 
+    def generation(self):
+        """What changes whenever a commit (or a swap) changes the live index: its
+        directory and the names of its tables of contents. One directory listing, no
+        index opened: cheap enough to ask often."""
+        path = self.current_dir()
+        if path is None:
+            return None
+        return (path.name, tuple(sorted(p.name for p in path.glob("*.toc"))))
+
     def open(self):
         """The live IndexPair (IndexUnavailable when there is none)."""
         path = self.current_dir()

@@ -147,14 +147,20 @@ class Indexer:
         INDEX_HANDOVER_WAIT (a worker gone or stuck), index it here. Either way it is
         searchable on return."""
         deadline = time.monotonic() + INDEX_HANDOVER_WAIT
+        seen = None
         while time.monotonic() < deadline:
-            try:
-                # Asked afresh each time: another writer may have changed it meanwhile.
-                want = expected_key(self.repo, self.repo.document(doc.id))
-            except NotFound:
-                return                            # deleted meanwhile: nothing to wait for
-            if indexed_key(self.index, doc.id) == want:
-                return
+            # The index is opened only when a commit has changed it: a server process
+            # waiting for the worker must cost its searching threads next to nothing.
+            generation = self.index.generation()
+            if generation != seen:
+                seen = generation
+                try:
+                    # Asked afresh: another writer may have changed it meanwhile.
+                    want = expected_key(self.repo, self.repo.document(doc.id))
+                except NotFound:
+                    return                        # deleted meanwhile: nothing to wait for
+                if indexed_key(self.index, doc.id) == want:
+                    return
             time.sleep(0.05)
         with self.repo.writing():
             sync(self.repo, self.index)

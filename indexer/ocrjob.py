@@ -48,7 +48,7 @@ class OcrJobs:
         stays until the new one replaces it). Returns the queued job or None."""
         if not self.availability().ok:
             return None
-        if not again and self.repo.ocr.get(doc.sha256) is not None:
+        if not again and self.repo.ocr.exists(doc.sha256):
             return None
         pages = pages_needing_ocr(self.repo.texts.get(doc.sha256))
         if not pages:

@@ -13,6 +13,8 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from repo.lock import someone_holds
+
 CHUNK = 1024 * 1024
 
 
@@ -171,22 +173,15 @@ class WorkArea:
         return gone
 
     def _unclaimed(self, place):
+        held = someone_holds(place / self.CLAIM)
+        if held is not None:
+            return not held
+        # Between mkdtemp and the claim, or a claim never made: old ones only. Or its
+        # owner is removing it right now (the claim goes first): nothing to do.
         try:
-            fd = os.open(place / self.CLAIM, os.O_RDONLY)
+            return time.time() - place.stat().st_mtime > 3600
         except FileNotFoundError:
-            # Between mkdtemp and the claim, or a claim never made: old ones only. Or its
-            # owner is removing it right now (the claim goes first): nothing to do.
-            try:
-                return time.time() - place.stat().st_mtime > 3600
-            except FileNotFoundError:
-                return False
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
             return False
-        finally:
-            os.close(fd)
-        return True
 
 
 class OcrStore(ContentStore):

@@ -106,14 +106,21 @@ class Presence:
 
     def anyone(self):
         """Whether a process is present now."""
-        try:
-            fd = os.open(self.path, os.O_RDWR)
-        except FileNotFoundError:
-            return False
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return True
-        finally:
-            os.close(fd)          # also releases the probe's own lock, if it got it
-        return False
+        return bool(someone_holds(self.path))
+
+
+def someone_holds(path):
+    """Whether a live process holds a lock (shared or exclusive) on the file at `path`:
+    True or False, or None when there is no such file. Asked without waiting; the probe's
+    own lock, if it got one, is let go at once."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False

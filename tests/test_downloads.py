@@ -14,12 +14,12 @@ from indexer.ingest import Indexer
 from repo.models import Document, Event
 from repo.settings import Settings
 from repo.store import Repository
-from tests.conftest import make_pdf
+from tests.conftest import STAFF_PASSWORD, make_pdf, signed_in
 from webui import create_app, zips
 from webui.settings import WebSettings
 from webui.viewmodels import read_search_args
 
-PASSWORD = "a long enough password"
+PASSWORD = STAFF_PASSWORD
 FRENCH_AUTHOR = "Secrétariat de la Convention de Minamata sur le mercure"
 HOSTILE_TITLE = '50% of Hg & {braces} #1 $x_y^2~\\ /etc/passwd: a "test"?'
 
@@ -76,15 +76,6 @@ def client(app):
 @pytest.fixture
 def ids(data):
     return data[1]
-
-
-def _staff(app):
-    client = app.test_client()
-    page = client.get("/staff/sign-in").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    client.post("/staff/sign-in", data={"name": "amina", "password": PASSWORD,
-                                        "csrf_token": token})
-    return client
 
 
 def _repo(data):
@@ -171,20 +162,20 @@ def test_event_zip_caching_follows_the_documents(client, app):
     again = client.get("/events/2019-la-paz-trade/documents.zip",
                        headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.data == b""
-    staff = _staff(app).get("/events/2019-hanoi-coal/documents.zip")   # holds the draft
+    staff = signed_in(app).get("/events/2019-hanoi-coal/documents.zip")   # holds the draft
     assert "no-store" in staff.headers["Cache-Control"]
     assert "private" in staff.headers["Cache-Control"] and "ETag" not in staff.headers
 
 
 def test_staff_get_drafts_delegates_never(client, app, ids):
-    _, rows = _open(_staff(app).get("/events/2019-hanoi-coal/documents.zip"))
+    _, rows = _open(signed_in(app).get("/events/2019-hanoi-coal/documents.zip"))
     statuses = {_doc_id(r): r["status"] for r in rows}
     assert statuses[ids["draft"]] == "draft"
     # An event whose only document is a draft: no link and no ZIP for a delegate.
     page = client.get("/events/2030-geneva").get_data(as_text=True)
     assert "Download all" not in page
     assert client.get("/events/2030-geneva/documents.zip").status_code == 404
-    staff_page = _staff(app).get("/events/2030-geneva").get_data(as_text=True)
+    staff_page = signed_in(app).get("/events/2030-geneva").get_data(as_text=True)
     assert "Download all (ZIP, 1 file," in staff_page
     assert client.get("/events/no-such-event/documents.zip").status_code == 404
 
@@ -211,7 +202,7 @@ def test_search_zip_respects_the_filters(client):
 
 def test_search_zip_never_holds_a_draft_for_delegates(client, app, ids):
     assert client.get("/search.zip?q=zanzibarite").status_code == 404
-    _, rows = _open(_staff(app).get("/search.zip?q=zanzibarite"))
+    _, rows = _open(signed_in(app).get("/search.zip?q=zanzibarite"))
     assert [_doc_id(r) for r in rows] == [ids["draft"]]
 
 
@@ -340,7 +331,7 @@ def test_csl_json_has_the_expected_fields(client):
 def test_citation_files_of_a_draft_are_staff_only(client, app, ids):
     for ext in ("bib", "ris", "json"):
         assert client.get(f"/documents/{ids['draft']}/cite.{ext}").status_code == 404
-    r = _staff(app).get(f"/documents/{ids['draft']}/cite.bib")
+    r = signed_in(app).get(f"/documents/{ids['draft']}/cite.bib")
     assert r.status_code == 200 and "no-store" in r.headers["Cache-Control"]
     assert client.get("/documents/hanoi-report/cite.txt").status_code == 404
 
@@ -375,7 +366,7 @@ def test_short_link_of_a_draft_is_a_404_for_delegates(client, app, ids):
     assert client.get(f"/d/{ids['draft']}").status_code == 404
     assert client.get(f"/documents/{ids['draft']}").status_code == 404
     assert client.get("/d/no-such-document").status_code == 404
-    assert _staff(app).get(f"/d/{ids['draft']}").status_code == 302
+    assert signed_in(app).get(f"/d/{ids['draft']}").status_code == 302
 
 
 def test_a_document_deleted_while_its_zip_streams_is_still_sent_whole(tmp_path, corpus_dir):

@@ -14,13 +14,13 @@ from indexer.ingest import Indexer
 from indexer.query import highlight_terms
 from repo.settings import Settings
 from repo.store import Repository
-from tests.conftest import make_pdf
+from tests.conftest import STAFF_PASSWORD, make_pdf, signed_in
 from tests.test_browser import base_url, browser  # noqa: F401
 from webui import create_app
 from webui.settings import DEFAULT_PDFJS_DIR, PDFJS_ENV, WebSettings
 from webui.views.viewer import find_pdfjs
 
-PASSWORD = "a long enough password"
+PASSWORD = STAFF_PASSWORD
 PDFJS = find_pdfjs(DEFAULT_PDFJS_DIR)
 needs_pdfjs = pytest.mark.skipif(PDFJS is None, reason="PDF.js is not installed: run `npm ci`")
 
@@ -93,15 +93,6 @@ def _draft_id(data):
         repo.close()
 
 
-def _staff(app):
-    client = app.test_client()
-    page = client.get("/staff/sign-in").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    client.post("/staff/sign-in", data={"name": "amina", "password": PASSWORD,
-                                        "csrf_token": token})
-    return client
-
-
 def _viewer_config(response):
     """The JSON the page hands viewer.js in its data-viewer attribute."""
     raw = re.search(r"data-viewer='([^']*)'", response.get_data(as_text=True)).group(1)
@@ -154,11 +145,11 @@ def test_viewer_escapes_the_query(client):
 def test_a_draft_is_staff_only_and_never_stored(app, data, client):
     draft = _draft_id(data)
     assert client.get(f"/documents/{draft}/view").status_code == 404
-    r = _staff(app).get(f"/documents/{draft}/view")
+    r = signed_in(app).get(f"/documents/{draft}/view")
     assert r.status_code == 200
     assert "private" in r.headers["Cache-Control"] and "no-store" in r.headers["Cache-Control"]
     # A signed-in officer's page of a public document is not kept by a shared cache either.
-    r = _staff(app).get("/documents/hanoi-report/view")
+    r = signed_in(app).get("/documents/hanoi-report/view")
     cache = r.headers["Cache-Control"]
     assert "public" not in cache and "no-store" in cache
     assert client.get("/documents/nope/view").status_code == 404

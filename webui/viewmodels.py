@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from urllib.parse import urlencode
 
-from flask import g, url_for
+from flask import current_app, g, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from indexer.schema import FACETS
@@ -69,6 +69,14 @@ def read_search_args(args, default_size, max_size):
                       sort=sort if sort in SORTS else "relevance",
                       page=_int(args.get("page"), 1, 1, MAX_PAGE),
                       page_size=_int(args.get("size"), default_size, 1, max_size))
+
+
+def request_search_args():
+    """The SearchArgs of the current request, in the app's page-size limits (the search
+    page, its feed and its ZIP read the same state the same way)."""
+    cfg = current_app.config
+    return read_search_args(request.args, cfg["MINAMATA_PAGE_SIZE"],
+                            cfg["MINAMATA_MAX_PAGE_SIZE"])
 
 
 def _toggled(filters, name, value):

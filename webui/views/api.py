@@ -1,11 +1,11 @@
 """The JSON API: the same data as the pages, for scripts and other portals."""
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 
 from indexer.errors import IndexerError, QueryError
 from indexer.ocrjob import ocr_status
 from repo.errors import NotFound
 from webui.services import repository, search_service, visible_event, visible_events
-from webui.viewmodels import read_search_args
+from webui.viewmodels import request_search_args
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -26,13 +26,11 @@ def _api_error(e):
 @bp.get("/search")
 def search():
     """Hits and facets, as `minamata search --json` prints them."""
-    cfg = current_app.config
     for name in ("page", "size"):
         raw = request.args.get(name)
         if raw is not None and not raw.isdigit():
             raise ApiError(400, f"{name} must be a whole number")
-    args = read_search_args(request.args, cfg["MINAMATA_PAGE_SIZE"],
-                            cfg["MINAMATA_MAX_PAGE_SIZE"])
+    args = request_search_args()
     try:
         result = search_service().search(args.q, args.filters, args.sort, args.page,
                                          args.page_size, expand=args.expand)

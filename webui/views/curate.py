@@ -45,9 +45,7 @@ def edit(doc_id):
         with writer() as indexer:
             indexer.edit(doc_id, changes, g.user["name"], request.remote_addr)
     except ERRORS as e:
-        failure = web_error(e)
-        errors["form"] = failure.message
-        return _edit_page(doc, form, errors), failure.status, failure.headers
+        return _refused(doc, form, errors, "form", e)
     return redirect(url_for("browse.document", doc_id=doc_id))
 
 
@@ -87,8 +85,7 @@ def replace_file(doc_id):
             indexer.replace(doc_id, path, g.user["name"], upload.filename,
                             request.remote_addr)
     except ERRORS as e:
-        failure = web_error(e)
-        return _edit_page(doc, {}, {"file": failure.message}), failure.status, failure.headers
+        return _refused(doc, {}, {}, "file", e)
     return redirect(url_for("browse.document", doc_id=doc_id))
 
 
@@ -108,9 +105,7 @@ def link_version(doc_id):
     except VersionRefused as e:
         return _edit_page(doc, {}, {"version_of": version_refusal(e, target)}), 400
     except ERRORS as e:
-        failure = web_error(e)
-        return (_edit_page(doc, {}, {"version_of": failure.message}), failure.status,
-                failure.headers)
+        return _refused(doc, {}, {}, "version_of", e)
     return redirect(url_for("curate.edit", doc_id=doc_id) + "#versions")
 
 
@@ -123,9 +118,7 @@ def unlink_version(doc_id):
         with writer() as indexer:
             indexer.unlink_version(doc_id, g.user["name"], request.remote_addr)
     except ERRORS as e:
-        failure = web_error(e)
-        return (_edit_page(doc, {}, {"version_of": failure.message}), failure.status,
-                failure.headers)
+        return _refused(doc, {}, {}, "version_of", e)
     return redirect(url_for("curate.edit", doc_id=doc_id) + "#versions")
 
 
@@ -135,6 +128,14 @@ def _document_or_404(doc_id):
         return repository().document(doc_id)
     except NotFound:
         abort(404, _("There is no document with this address."))
+
+
+def _refused(doc, values, errors, field, error):
+    """The edit page again, with the error (from the web's one table) at `field`, and
+    that error's status."""
+    failure = web_error(error)
+    return (_edit_page(doc, values, {**errors, field: failure.message}), failure.status,
+            failure.headers)
 
 
 def _edit_page(doc, values, errors):

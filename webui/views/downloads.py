@@ -15,7 +15,7 @@ from repo.errors import NotFound
 from webui import zips
 from webui.security import current_user
 from webui.services import repository, search_service, visible, visible_event, visible_works
-from webui.viewmodels import in_reading_order, read_search_args, search_url
+from webui.viewmodels import in_reading_order, request_search_args, search_url
 from webui.views.search import query_error_message
 
 bp = Blueprint("downloads", __name__)
@@ -35,9 +35,7 @@ def event_zip(event_id):
 @bp.get("/search.zip")
 def search_zip():
     """The documents of a search's results (the search page's query string), capped."""
-    cfg = current_app.config
-    args = read_search_args(request.args, cfg["MINAMATA_PAGE_SIZE"],
-                            cfg["MINAMATA_MAX_PAGE_SIZE"])
+    args = request_search_args()
     try:
         archive = search_archive(args)
     except QueryError as e:

@@ -12,13 +12,14 @@ from datetime import datetime, timezone
 
 from feedgen.feed import FeedGenerator
 from lxml import etree
-from flask import Blueprint, Response, abort, current_app, request, url_for
+from flask import Blueprint, Response, abort, request, url_for
 from flask_babel import get_locale, gettext as _
 
 from indexer.errors import IndexerError, QueryError
 from webui import labels
 from webui.services import repository, search_service, visible_event
-from webui.viewmodels import read_search_args, search_url
+from webui.viewmodels import request_search_args, search_url
+from webui.views.search import query_error_message
 
 bp = Blueprint("feeds", __name__)
 
@@ -57,17 +58,17 @@ def event(event_id):
 @bp.get("/search.atom")
 def search():
     """New or replaced documents among a search's results (any query and filters)."""
-    cfg = current_app.config
-    args = read_search_args(request.args, cfg["MINAMATA_PAGE_SIZE"],
-                            cfg["MINAMATA_MAX_PAGE_SIZE"])
+    args = request_search_args()
     try:
         # One pass, no pages or snippets: the ids of the matching documents (by event
         # date, newest first, when there are more than a feed looks at).
         found, _total, _partial = search_service().ranked_ids(
             args.q, args.filters, "date", limit=SEARCHED, include_unpublished=False,
             expand=args.expand, prefer_languages=[str(get_locale())])
-    except (QueryError, IndexerError) as e:
-        abort(400, str(e))
+    except QueryError as e:
+        abort(400, query_error_message(e))
+    except IndexerError as e:
+        abort(503, _("The search index is not available: %(reason)s", reason=str(e)))
     ids = set(found)
     described = " · ".join(([f"“{args.q}”"] if args.q else []) +
                            [f"{k}: {', '.join(v)}" for k, v in sorted(args.filters.items())])

@@ -1,14 +1,15 @@
 """The search page: one box, facets, hits with their pages, in the URL's state."""
 from dataclasses import replace
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, render_template
 from flask_babel import format_number, get_locale, gettext as _
 
 from indexer.errors import IndexerError, QueryError
 from indexer.thesaurus import readable_alternatives
 from webui.security import current_user
 from webui.services import repository, search_service
-from webui.viewmodels import chips, facet_view, pagination, read_search_args, search_url
+from webui.viewmodels import (chips, facet_view, pagination, request_search_args,
+                              search_url)
 
 bp = Blueprint("search", __name__)
 
@@ -48,8 +49,7 @@ def _with_lang(url):
 def search():
     """Search (or browse, with no query) the documents."""
     cfg = current_app.config
-    args = read_search_args(request.args, cfg["MINAMATA_PAGE_SIZE"],
-                            cfg["MINAMATA_MAX_PAGE_SIZE"])
+    args = request_search_args()
     events = {e.id: e for e in repository().events()}
     error, result = None, None
     try:
