@@ -148,9 +148,13 @@ class WorkArea:
         """A new folder, claimed for the block and removed after it."""
         self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
         place = Path(tempfile.mkdtemp(dir=self.root, prefix="in-"))
-        fd = os.open(place / self.CLAIM, os.O_RDWR | os.O_CREAT, 0o600)
+        # The claim is locked under another name and then renamed into place: a sweep
+        # between its creation and its lock took an unlocked claim for a dead owner's and
+        # removed a live upload's folder (seen under load: "upload.pdf" not found).
+        fd = os.open(place / ".claiming", os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
+            os.rename(place / ".claiming", place / self.CLAIM)
             yield place
         finally:
             shutil.rmtree(place, ignore_errors=True)

@@ -142,3 +142,27 @@ def test_a_sweep_racing_an_owner_removing_its_folder_is_harmless(tmp_path, monke
         return real_stat(self, *args, **kwargs)
     monkeypatch.setattr(type(place), "stat", vanished)
     assert area.sweep() == [] and area.abandoned() == []
+
+
+def test_a_sweep_while_an_owner_takes_its_claim_leaves_the_folder(tmp_path, monkeypatch):
+    # The claim file existed, unlocked, for a moment before its lock: a sweep then removed
+    # a live upload's folder ("upload.pdf" not found, 2 of 120 uploads under load).
+    import fcntl as real_fcntl
+    from repo import files
+    area = files.WorkArea(tmp_path / "tmp")
+    swept = []
+
+    real_flock = real_fcntl.flock
+
+    def flock_after_a_sweep(fd, op):
+        if not swept:
+            swept.append(None)
+            monkeypatch.setattr(files.fcntl, "flock", real_flock)
+            swept[0] = area.sweep()             # another process sweeps right now
+        return real_flock(fd, op)
+    monkeypatch.setattr(files.fcntl, "flock", flock_after_a_sweep)
+    with area.folder() as place:
+        assert place.is_dir()
+        (place / "upload.pdf").write_bytes(b"%PDF-1.4 x")
+        assert area.sweep() == []
+    assert swept == [[]]
