@@ -108,10 +108,14 @@ class SearchResult:
     expand: bool = True
     narrowed: list = field(default_factory=list)   # [{prefix, searched, words, more}]:
     #                              prefixes searched by their commonest words only
+    first_ids: list = field(default_factory=list)  # with `ids_up_to`: the shown versions'
+    #                              ids of the first results, for a download of them
 
     def to_dict(self):
         """The JSON-ready form (the CLI's --json and the web API)."""
-        return asdict(self)
+        out = asdict(self)
+        out.pop("first_ids")
+        return out
 
 
 class LRU:
@@ -176,23 +180,24 @@ class SearchService:
             self._searchers = None
 
     def search(self, query="", filters=None, sort="relevance", page=1, page_size=10,
-               include_unpublished=False, expand=True, prefer_languages=()):
+               include_unpublished=False, expand=True, prefer_languages=(), ids_up_to=0):
         """Run a query with facet filters; QueryError for a query or parameter we refuse.
 
         Only published documents are searched unless `include_unpublished` (staff). A work
         with several matching language versions is shown by the version in the first of
         `prefer_languages` it has (a chosen language, then the interface's), else by its
-        best match."""
+        best match. With `ids_up_to`, `first_ids` holds what `ranked_ids` would give for
+        that many results, from the same run (a search page's download link needs them)."""
         filters = _clean_filters(filters)
         _check_paging(sort, page, page_size)
         # One time limit for the whole search: expansion, matching, facets, pages and
         # snippets, and the suggestion.
         with deadline(self.time_limit):
             return self._search(query, filters, sort, page, page_size, include_unpublished,
-                                expand, prefer_languages)
+                                expand, prefer_languages, ids_up_to)
 
     def _search(self, query, filters, sort, page, page_size, include_unpublished, expand,
-                prefer_languages):
+                prefer_languages, ids_up_to=0):
         searcher, pages = self._current()
         q, added, narrowed = self._parse(query, searcher, expand)
         prefer = list(filters.get("language", [])) + [p for p in prefer_languages if p]
@@ -214,7 +219,8 @@ class SearchService:
                             sort=sort, hits=hits, facets=facets, filters=filters,
                             suggestion=suggestion, partial=run.partial, expanded=added,
                             expand=expand, requested_page=asked if asked != page else None,
-                            narrowed=[asdict(n) for n in narrowed])
+                            narrowed=[asdict(n) for n in narrowed],
+                            first_ids=run.representative_ids(ids_up_to) if ids_up_to else [])
 
     def ranked_ids(self, query="", filters=None, sort="relevance", limit=100,
                    include_unpublished=False, expand=True, prefer_languages=()):
@@ -380,6 +386,7 @@ class _Run:
         self._passing, self._left_out = [], {}
         self._matched = None
         self._matcher = None
+        self._works = []
 
     def _collect(self, filter_q, q=None, searcher=None, **kwargs):
         # The filter goes into the query itself (And), not into a filtering collector:
@@ -437,13 +444,18 @@ class _Run:
     def representatives(self, sort, limit):
         """(the doc ids of the first `limit` works' shown versions, the number of works),
         without their pages or snippets."""
-        works = self.ordered_works(sort)
+        self._works = self.ordered_works(sort)
+        return self.representative_ids(limit), len(self._works)
+
+    def representative_ids(self, limit):
+        """The doc ids of the first `limit` works' shown versions, of the works last
+        ordered (by `hits` or `representatives`)."""
         return [self.s.stored_fields(self._representative(group))["doc_id"]
-                for group in works[:limit]], len(works)
+                for group in self._works[:limit]]
 
     def hits(self, sort, page, page_size):
         """The hits of one page of results (one per work) and the number of works."""
-        works = self.ordered_works(sort)
+        works = self._works = self.ordered_works(sort)
         # The matches ordered_works collected: without a cache, asking again searches again.
         ranked, scores = self._matched
         shown = [self._representative(group)

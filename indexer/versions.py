@@ -7,6 +7,7 @@ after setting aside what every document of the event shares (its city, its year,
 sample notice), which tells nothing about a pair.
 """
 import re
+import threading
 from collections import Counter
 from dataclasses import dataclass
 
@@ -39,9 +40,11 @@ def suggest_versions(repo, doc_id, limit=3):
     best first: same type, another language, not retracted, not already in its work, a
     similar number of pages, and enough numbers, names and concepts in common."""
     doc = repo.document(doc_id)
-    event = repo.event(doc.event_id)
     others = [d for d in repo.documents(doc.event_id) if d.id != doc.id]
-    pages = {d.id: _page_anchors(repo.text(d)) for d in [doc] + others}
+    if not any(_comparable(doc, other) for other in others):
+        return []            # nothing could be a version of it: no text need be read
+    event = repo.event(doc.event_id)
+    pages = {d.id: _anchors_of(repo, d) for d in [doc] + others}
     common = _event_wide(pages, event)
     mine = [p - common for p in pages[doc.id]]
     found = []
@@ -101,6 +104,41 @@ def _event_wide(pages, event):
 _NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?")
 _WORD = re.compile(r"[^\W\d_]+")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;•\n])\s*$")
+
+
+class _AnchorMemo:
+    """The page anchors of recently compared texts, by content: every upload to an event
+    compares it with all the event's documents, and reading and scanning each text again
+    made an upload's cost grow with the event (bench/staff_load.py: most of a web
+    process's upload time). Keyed by the PDF's hash and the state of its OCR result, so
+    a text OCR later changed is read afresh."""
+
+    def __init__(self, size=4096):
+        self.size, self._items, self._lock = size, {}, threading.Lock()
+
+    def get(self, repo, doc):
+        """The page anchors of a document's kept text."""
+        try:
+            ocr = repo.ocr.path(doc.sha256).stat().st_mtime_ns
+        except FileNotFoundError:
+            ocr = None
+        key = (doc.sha256, ocr)
+        with self._lock:
+            found = self._items.get(key)
+        if found is None:
+            found = _page_anchors(repo.text(doc))
+            with self._lock:
+                if len(self._items) >= self.size:
+                    self._items.pop(next(iter(self._items)))     # the oldest in
+                self._items[key] = found
+        return found
+
+
+_MEMO = _AnchorMemo()
+
+
+def _anchors_of(repo, doc):
+    return _MEMO.get(repo, doc)
 
 
 def _page_anchors(kept):

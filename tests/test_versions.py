@@ -98,6 +98,30 @@ def test_the_repository_suggests_the_translation_and_not_the_unrelated_report(ve
     assert suggest_versions(ix.repo, ids["other"]) == []
 
 
+def test_suggesting_reads_no_text_when_nothing_could_be_a_version(versions, tmp_path,
+                                                                   monkeypatch):
+    # Every upload asks for suggestions: one to an event whose documents are all of its
+    # own language (or another type) must not read and scan each of their texts.
+    ix, ids = versions
+    path = tmp_path / "note.pdf"
+    make_pdf(path, ["A note on mercury in English, with 12 numbers and UNITAR."])
+    note = ix.add(path, EVENT, "other", title="A note").id
+    monkeypatch.setattr(type(ix.repo), "text", lambda self, doc: pytest.fail("text read"))
+    assert suggest_versions(ix.repo, note) == []
+
+
+def test_a_text_read_again_by_ocr_is_compared_afresh(versions):
+    # Texts are remembered by content between suggestions; an OCR result changes the text
+    # of the same PDF, so it must not be answered from what was remembered before it.
+    ix, ids = versions
+    assert [s.document.id for s in suggest_versions(ix.repo, ids["en"])] == [ids["fr"]]
+    fr = ix.repo.document(ids["fr"])
+    ix.repo.ocr.put(fr.sha256, {"pages": {str(n + 1): {"text": OTHER[n], "languages": ["en"],
+                                                        "confidence": 90}
+                                          for n in range(3)}})
+    assert suggest_versions(ix.repo, ids["en"]) == []
+
+
 def test_two_versions_are_one_result_with_two_badges(versions):
     ix, ids = versions
     before = _search(ix, "Ulaanbaatar")

@@ -56,15 +56,19 @@ def event_archive(works):
     return zips.Archive(docs, len(docs))
 
 
-def search_archive(args):
-    """The Archive of a search (SearchArgs): its first results within the caps."""
+def search_archive(args, result=None):
+    """The Archive of a search (SearchArgs): its first results within the caps. From a
+    SearchResult's `first_ids`, if given (no second search), else searched here."""
     cfg = current_app.config
     max_docs, max_bytes = cfg["MINAMATA_ZIP_MAX_DOCUMENTS"], cfg["MINAMATA_ZIP_MAX_BYTES"]
-    # A search cut short by its time limit zips what it found, as its page shows it.
-    ids, total, _partial = search_service().ranked_ids(
-        args.q, args.filters, args.sort, limit=max_docs,
-        include_unpublished=current_user() is not None, expand=args.expand,
-        prefer_languages=[str(get_locale())])
+    if result is not None:
+        ids, total = result.first_ids[:max_docs], result.total
+    else:
+        # A search cut short by its time limit zips what it found, as its page shows it.
+        ids, total, _partial = search_service().ranked_ids(
+            args.q, args.filters, args.sort, limit=max_docs,
+            include_unpublished=current_user() is not None, expand=args.expand,
+            prefer_languages=[str(get_locale())])
     repo, docs = repository(), []
     for doc_id in ids:
         try:
@@ -135,10 +139,7 @@ def results_zip(args, result):
     (note: why only the first ones are in it), or None when there is nothing to zip."""
     if result is None or not result.total:
         return None
-    try:
-        archive = search_archive(args)
-    except (QueryError, IndexerError):
-        return None
+    archive = search_archive(args, result)
     if not archive.docs:
         return None
     n, size = len(archive.docs), _megabytes(archive.size)

@@ -57,7 +57,9 @@ def search():
                                          args.page_size,
                                          include_unpublished=current_user() is not None,
                                          expand=args.expand,
-                                         prefer_languages=[str(get_locale())])
+                                         prefer_languages=[str(get_locale())],
+                                         # the ZIP link's documents, from this same search
+                                         ids_up_to=cfg["MINAMATA_ZIP_MAX_DOCUMENTS"])
     except QueryError as e:
         error = query_error_message(e)
     except IndexerError as e:
