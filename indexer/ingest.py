@@ -69,6 +69,9 @@ class Indexer:
         # Where the title of each document `add` stored came from (TITLE_SOURCES), for
         # the page that tells the officer what to check.
         self.title_sources = {}
+        # Called once, if set, when `add` has handed its index update to the worker and
+        # waits: waiting is not writing, so a server lets its next writer in meanwhile.
+        self.while_waiting = None
 
     def _enqueue_ocr(self, doc_id):
         try:
@@ -126,6 +129,8 @@ class Indexer:
             # Its text layer is searchable now; scanned pages are read in the background.
             self.ocr.schedule(doc)
         if handed_over:
+            if self.while_waiting is not None:
+                self.while_waiting()
             self._await_indexed(doc)
         self.title_sources[doc.id] = source
         return doc

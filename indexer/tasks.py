@@ -12,6 +12,7 @@ at start, the worker puts back in the queue the jobs of workers that died (at mo
 """
 import logging
 import threading
+import time
 
 from huey import SqliteHuey, crontab
 
@@ -40,6 +41,8 @@ class TaskQueue:
                                      priority=INDEX_PRIORITY)(self._run_index)
         self.huey.periodic_task(crontab(minute="*"), name="sweep")(self._sweep)
         self._ocr_slots = threading.BoundedSemaphore(max(1, settings.ocr_workers))
+        self._index_turn = threading.Lock()      # one index update at a time, paced
+        self._last_commit = float("-inf")
 
     def enqueue_ocr(self, doc_id):
         """Hand a queued OCR job to the workers."""
@@ -68,16 +71,24 @@ class TaskQueue:
 
     def _run_index(self):
         # Several uploads' requests often arrive together: the first update indexes them
-        # all, and the others find nothing left to do.
-        indexer = Indexer(self.settings)
-        try:
-            with indexer.repo.writing(timeout=60):
-                report = indexer.update_index()
-            if report.changed:
-                log.info("index: %d added, %d updated, %d removed", len(report.added),
-                         len(report.updated), len(report.removed))
-        finally:
-            indexer.close()
+        # all, and the others find nothing left to do. Commits are paced: each one makes
+        # every server thread reopen the index and search afresh (its cached matches are
+        # of the old index), which under 20 uploaders (4 commits a second) cost searches
+        # more than the indexing did. Uploads arriving within the pace share a commit.
+        with self._index_turn:
+            wait = self._last_commit + self.settings.index_pace - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+            indexer = Indexer(self.settings)
+            try:
+                with indexer.repo.writing(timeout=60):
+                    report = indexer.update_index()
+                if report.changed:
+                    self._last_commit = time.monotonic()
+                    log.info("index: %d added, %d updated, %d removed", len(report.added),
+                             len(report.updated), len(report.removed))
+            finally:
+                indexer.close()
 
     def _sweep(self):
         indexer = Indexer(self.settings)

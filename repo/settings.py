@@ -34,6 +34,10 @@ class Settings:
                                  "Times a document's OCR is tried when its worker dies.")
     ocr_workers: int = _setting(1, "MINAMATA_OCR_WORKERS",
                                 "Documents OCR'd at once by a `minamata worker`.")
+    index_pace: float = _setting(1.0, "MINAMATA_INDEX_PACE",
+                                 "Least seconds between a worker's index commits: uploads "
+                                 "arriving meanwhile are indexed together, and searches "
+                                 "renew their caches at most this often.")
     search_time_limit: float = _setting(3.0, "MINAMATA_SEARCH_TIME_LIMIT",
                                         "Seconds one search may run before it is cut short.")
 

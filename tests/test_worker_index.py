@@ -80,3 +80,51 @@ def test_a_worker_that_does_not_answer_costs_a_wait_not_the_upload(staff_site, t
         worker.wait()
     from indexer.check import check
     assert check(ix.repo, ix.index, verify_hashes=False).ok
+
+
+def test_commits_are_paced_and_uploads_waiting_for_one_let_the_next_write(staff_site,
+                                                                          tmp_path):
+    # Each commit makes every server thread reopen the index and search afresh: under 20
+    # uploaders the worker committed 4 times a second and searches slowed 5-9x. Commits are
+    # paced, and an upload waiting for its commit lets the next upload of its process
+    # write meanwhile, so the two share one commit.
+    import threading
+    from datetime import datetime
+    app, ix = staff_site
+    env = dict(os.environ, MINAMATA_INDEX_PACE="2.5")
+    worker = subprocess.Popen([sys.executable, "-m", "minamata.cli", "--data",
+                               str(ix.settings.data_dir), "worker"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                              start_new_session=True)
+    try:
+        _wait_present(ix)
+        deadline = time.monotonic() + 120
+        # The corpus's scans are OCR'd first; their end re-indexes whatever is new, too.
+        while any(job.state in ("queued", "running") for job in ix.repo.ocr_jobs.all()):
+            assert time.monotonic() < deadline, "the shipped scans' OCR did not end"
+            time.sleep(0.2)
+        time.sleep(2.6)                            # and the pace after its commit
+        first = make_pdf(tmp_path / "a.pdf", ["Paceholdite report, the first one."])
+        assert _upload(signed_in(app), first, "First").status_code == 200
+        answers = {}
+
+        def upload(name, delay):
+            time.sleep(delay)
+            pdf = make_pdf(tmp_path / f"{name}.pdf", [f"Paceholdite report {name}."])
+            answers[name] = _upload(signed_in(app), pdf, name).status_code
+        threads = [threading.Thread(target=upload, args=(name, delay))
+                   for name, delay in (("b", 0.0), ("c", 0.4))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert answers == {"b": 200, "c": 200}
+        assert app.test_client().get("/api/search?q=paceholdite").get_json()["total"] == 3
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        _out, err = worker.communicate(timeout=30)
+    commits = [(datetime.strptime(line[:23], "%Y-%m-%d %H:%M:%S,%f"), line)
+               for line in err.splitlines() if "minamata.worker index:" in line]
+    assert [line.split("index: ")[1] for _, line in commits] == [
+        "1 added, 0 updated, 0 removed", "2 added, 0 updated, 0 removed"], err
+    assert (commits[1][0] - commits[0][0]).total_seconds() >= 2.4

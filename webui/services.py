@@ -72,15 +72,24 @@ def writer():
     try:
         if not gate.acquire(timeout=GATE_WAIT):
             raise Busy("the repository is busy with other changes; try again in a moment")
+        released = []
+
+        def let_the_next_writer_in():
+            # An upload waiting for the worker to index it writes nothing more: the next
+            # writer may extract and store meanwhile (it still holds its place in line).
+            if not released:
+                released.append(True)
+                gate.release()
         try:
             store = replace(services().store_settings, lock_timeout=WEB_LOCK_WAIT, workers=1)
             indexer = Indexer(store, pool=services().extraction_pool(), index_by_worker=True)
+            indexer.while_waiting = let_the_next_writer_in
             try:
                 yield indexer
             finally:
                 indexer.close()
         finally:
-            gate.release()
+            let_the_next_writer_in()
     finally:
         line.release()
 
