@@ -124,6 +124,7 @@ class LRU:
     def __init__(self, size):
         self.size = size
         self._items = OrderedDict()
+        self._making = {}            # key: the lock of the thread making its value
         self._lock = threading.Lock()
         self.hits = self.misses = 0
 
@@ -137,6 +138,31 @@ class LRU:
             self._items.move_to_end(key)
             self.hits += 1
             return value
+
+    def get_or_make(self, key, make, wait=None):
+        """The value kept for `key`, else `make()`'s, kept; `make` returns (value, keep).
+        One thread makes a key's value while the others asking for it wait (up to `wait`
+        seconds, then make it themselves): after an index commit every server thread
+        missed the same few queries at once and each searched them afresh."""
+        value = self.get(key)
+        if value is not None:
+            return value
+        with self._lock:
+            turn = self._making.setdefault(key, threading.Lock())
+        got_turn = turn.acquire(timeout=-1 if wait is None else max(0.0, wait))
+        try:
+            value = self.get(key) if got_turn else None      # made while we waited
+            if value is None:
+                value, keep = make()
+                if keep:
+                    self.put(key, value)
+            return value
+        finally:
+            if got_turn:
+                turn.release()
+                with self._lock:
+                    if self._making.get(key) is turn:
+                        del self._making[key]
 
     def put(self, key, value):
         """Keep a value, dropping the least recently used beyond the size."""
@@ -413,10 +439,15 @@ class _Run:
         collection serves the hits and every facet's counts, and the list is kept in the
         match cache: the same query's next page, another facet or the other sort order
         does not search again."""
+        if self.cache is None:
+            return self._match()[0]
         key = (self.generation, repr(self.q), self.public_only)
-        cached = self.cache.matches.get(key) if self.cache is not None else None
-        if cached is not None:
-            return cached
+        end = current_deadline()
+        return self.cache.matches.get_or_make(
+            key, self._match, wait=None if end is None else end - time.monotonic())
+
+    def _match(self):
+        """((docnums, scores), whether to keep them: not if the time limit cut it)."""
         browsing = isinstance(self.q, Every)
         sortedby = sorting.FieldFacet("date", reverse=True) if browsing else None
         results = self._collect(PUBLISHED if self.public_only else None, limit=None,
@@ -424,10 +455,7 @@ class _Run:
         # Compact arrays: a cached entry of 2,000 matches takes 32 KB.
         ranked = array("l", (docnum for _, docnum in results.top_n))
         scores = array("d") if browsing else array("d", (sc for sc, _ in results.top_n))
-        found = (ranked, scores)
-        if self.cache is not None and not self.partial:
-            self.cache.matches.put(key, found)
-        return found
+        return (ranked, scores), not self.partial
 
     def ordered_works(self, sort):
         """Every matching work, after the facet filters, in `sort` order: [[docnum, ...]]

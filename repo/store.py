@@ -91,6 +91,10 @@ class Repository:
         """One document by id (UnknownDocument if none)."""
         return self.catalog.get_document(doc_id)
 
+    def documents_by_id(self, doc_ids):
+        """{id: Document} of those of `doc_ids` that are catalogued (one query)."""
+        return self.catalog.get_documents(doc_ids)
+
     def has_event(self, event_id):
         """Whether an event with that id is catalogued."""
         return self.catalog.find_event(event_id) is not None

@@ -326,6 +326,51 @@ def test_the_cache_never_answers_from_an_older_index(versions):
     assert after.total == 1 and after.hits[0].id == ids["en"]
 
 
+def test_threads_missing_one_query_at_once_search_it_once(corpus_dir, monkeypatch):
+    # After an index commit every server thread missed the same queries at once and each
+    # searched them afresh: one searches, the others wait for its answer.
+    import threading
+    import time
+    from indexer import search
+    from indexer.ingest import Indexer
+    from repo.settings import Settings
+    store = Indexer(Settings.from_env(environ={}, data_dir=corpus_dir)).index
+    cache = search.MatchCache(64)
+    real_match, made = search._Run._match, []
+
+    def slow_match(run):
+        made.append(1)
+        time.sleep(0.3)
+        return real_match(run)
+    monkeypatch.setattr(search._Run, "_match", slow_match)
+    answers = []
+
+    def ask():
+        service = SearchService(store, cache=cache)
+        answers.append(service.search("mercury").to_dict())
+        service.close()
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert len(answers) == 4 and all(a == answers[0] for a in answers)
+    assert len(made) == 1
+    assert SearchService(store).search("mercury").to_dict() == answers[0]
+
+
+def test_a_search_cut_short_is_not_kept_and_its_waiters_search_themselves(corpus_dir):
+    from indexer.search import LRU
+    lru, calls = LRU(8), []
+
+    def partial():
+        calls.append(1)
+        return "cut", False
+    assert lru.get_or_make("k", partial) == "cut" and lru.get("k") is None
+    assert lru.get_or_make("k", lambda: ("whole", True)) == "whole"
+    assert lru.get_or_make("k", partial) == "whole" and calls == [1]
+
+
 def _upload(client, token, path, **fields):
     import io
     data = {"csrf_token": token, "event": EVENT, "type": "report", "status": "published",

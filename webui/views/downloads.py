@@ -11,7 +11,6 @@ from flask import Blueprint, Response, abort, current_app, request, url_for
 from flask_babel import format_decimal, format_number, get_locale, gettext as _, ngettext
 
 from indexer.errors import IndexerError, QueryError
-from repo.errors import NotFound
 from webui import zips
 from webui.security import current_user
 from webui.services import repository, search_service, visible, visible_event, visible_works
@@ -69,14 +68,9 @@ def search_archive(args, result=None):
             args.q, args.filters, args.sort, limit=max_docs,
             include_unpublished=current_user() is not None, expand=args.expand,
             prefer_languages=[str(get_locale())])
-    repo, docs = repository(), []
-    for doc_id in ids:
-        try:
-            doc = repo.document(doc_id)
-        except NotFound:
-            continue       # deleted since the index was read
-        if visible(doc):
-            docs.append(doc)
+    # Deleted since the index was read: left out.
+    found = repository().documents_by_id(ids)
+    docs = [found[i] for i in ids if i in found and visible(found[i])]
     return zips.capped(_with_files(docs), total, max_docs, max_bytes)
 
 
