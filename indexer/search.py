@@ -557,10 +557,20 @@ class _Run:
         keys = {i: (self.generation, repr(self.q), i) for i in doc_ids}
         out = {i: self.cache.pages.get(k) for i, k in keys.items()}
         todo = [i for i, found in out.items() if found is None]
-        for doc_id, found in self._find_pages(todo).items():
-            out[doc_id] = found
+        if not todo:
+            return out
+
+        def find():
+            found = self._find_pages(todo)
             if not self.partial:
-                self.cache.pages.put(keys[doc_id], found)
+                for doc_id, where in found.items():
+                    self.cache.pages.put(keys[doc_id], where)
+            return found, not self.partial
+        # As for matches: threads showing the same hits at once find their pages once.
+        end = current_deadline()
+        out.update(self.cache.pages.get_or_make(
+            (self.generation, repr(self.q), tuple(todo)), find,
+            wait=None if end is None else end - time.monotonic()))
         return out
 
     def page_matches(self, doc_ids):

@@ -343,6 +343,13 @@ def test_threads_missing_one_query_at_once_search_it_once(corpus_dir, monkeypatc
         time.sleep(0.3)
         return real_match(run)
     monkeypatch.setattr(search._Run, "_match", slow_match)
+    real_find, found = search._Run._find_pages, []
+
+    def slow_find(run, doc_ids):
+        found.append(1)
+        time.sleep(0.3)
+        return real_find(run, doc_ids)
+    monkeypatch.setattr(search._Run, "_find_pages", slow_find)
     answers = []
 
     def ask():
@@ -355,7 +362,7 @@ def test_threads_missing_one_query_at_once_search_it_once(corpus_dir, monkeypatc
     for t in threads:
         t.join(30)
     assert len(answers) == 4 and all(a == answers[0] for a in answers)
-    assert len(made) == 1
+    assert len(made) == 1 and len(found) == 1
     assert SearchService(store).search("mercury").to_dict() == answers[0]
 
 
