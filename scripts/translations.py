@@ -170,6 +170,9 @@ T = {  # English: (French, Spanish)
         "Le disque du serveur est plein : rien n'a été enregistré. Prévenez le service informatique du Secrétariat ; réessayez une fois de l'espace libéré.",
         "El disco del servidor está lleno: no se guardó nada. Avise al personal informático de la Secretaría; vuelva a intentarlo cuando se haya liberado espacio."),
     "The disk is full": ("Le disque est plein", "El disco está lleno"),
+    "This request needed more memory than the server allows one process; nothing was changed. Try a narrower search, or try again in a moment.": (
+        "Cette demande a eu besoin de plus de mémoire que le serveur n'en accorde à un processus ; rien n'a été modifié. Essayez une recherche plus étroite, ou réessayez dans un instant.",
+        "Esta solicitud necesitó más memoria de la que el servidor concede a un proceso; no se ha modificado nada. Pruebe una búsqueda más acotada o vuelva a intentarlo en un momento."),
     "Open at page %(n)s": ("Ouvrir à la page %(n)s", "Abrir en la página %(n)s"),
     "also on pages": ("aussi aux pages", "también en las páginas"),
     "best match first": ("les plus pertinentes d'abord", "las más pertinentes primero"),

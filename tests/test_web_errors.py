@@ -88,3 +88,60 @@ def test_a_saved_listing_page_over_500_kb_can_be_confirmed(staff_site):
     done = staff.post("/staff/import", data=form)
     assert done.status_code == 200, done.status_code
     assert ix.repo.event("2019-osaka-waste").descriptions.get("fr")
+
+
+def test_a_request_past_the_memory_cap_is_refused_and_its_process_replaced(staff_site,
+                                                                          monkeypatch):
+    from indexer.search import SearchService
+    app, _ix = staff_site
+    replaced = []
+    app.extensions["minamata_replace_process"] = lambda: replaced.append(1)
+
+    def greedy(*args, **kwargs):
+        raise MemoryError
+    monkeypatch.setattr(SearchService, "search", greedy)
+    page = app.test_client().get("/?q=mercury&lang=fr")
+    assert page.status_code == 503 and page.headers["Retry-After"] == "5"
+    assert "plus de mémoire que le serveur" in page.get_data(as_text=True)
+    api = app.test_client().get("/api/search?q=mercury")
+    assert api.status_code == 503 and "more memory" in api.get_json()["error"]
+    assert replaced == [1, 1]
+    monkeypatch.undo()
+    assert app.test_client().get("/?q=mercury").status_code == 200
+
+
+def test_each_server_process_caps_its_heap(tmp_path):
+    # The kernel's own limit, in a process of its own: past it an allocation raises
+    # MemoryError (a search cannot grow a worker to gigabytes); the index's mapped files
+    # are not counted.
+    import subprocess
+    import sys
+    from tests.conftest import ROOT
+    script = ("import resource\n"
+              "from minamata.server import limit_memory\n"
+              "limit_memory(int(__import__('sys').argv[1]))\n"
+              "print(resource.getrlimit(resource.RLIMIT_DATA)[0] >> 20)\n"
+              "try:\n    block = bytearray(600 << 20)\n    print('allocated')\n"
+              "except MemoryError:\n    print('refused')\n")
+    capped = subprocess.run([sys.executable, "-c", script, "300"], cwd=ROOT, text=True,
+                            capture_output=True, timeout=60)
+    assert capped.stdout.split() == ["300", "refused"], capped.stderr
+    free = subprocess.run([sys.executable, "-c", script, "0"], cwd=ROOT, text=True,
+                          capture_output=True, timeout=60)
+    assert free.stdout.split()[1] == "allocated", free.stderr
+
+
+def test_a_server_worker_applies_the_cap_and_knows_how_to_be_replaced(staff_site):
+    import resource
+    from minamata.server import _Gunicorn
+    app, _ix = staff_site
+    app.config["MINAMATA_PROCESS_MEMORY_MB"] = 4096
+    loader = _Gunicorn.__new__(_Gunicorn)      # only load(), as a forked worker calls it
+    loader.factory = lambda: app
+    before = resource.getrlimit(resource.RLIMIT_DATA)
+    try:
+        assert loader.load() is app
+        assert resource.getrlimit(resource.RLIMIT_DATA)[0] == 4096 << 20
+        assert callable(app.extensions["minamata_replace_process"])
+    finally:
+        resource.setrlimit(resource.RLIMIT_DATA, before)

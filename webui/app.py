@@ -55,6 +55,7 @@ def create_app(config=None):
         MINAMATA_PAGE_SIZE=settings.page_size,
         MINAMATA_MAX_PAGE_SIZE=settings.max_page_size,
         MINAMATA_FACET_LIMIT=settings.facet_limit,
+        MINAMATA_PROCESS_MEMORY_MB=settings.process_memory_mb,
         MINAMATA_ZIP_MAX_DOCUMENTS=settings.zip_max_documents,
         MINAMATA_ZIP_MAX_BYTES=settings.zip_max_bytes,
         MINAMATA_SIGN_IN_RULES=settings.sign_in_rules,
@@ -107,6 +108,8 @@ def _http_error(e):
 
 
 def _server_error(e):
+    if isinstance(e, MemoryError):
+        return _out_of_memory()
     if is_disk_full(e):
         # 507 Insufficient Storage: said plainly; every write is atomic, so nothing half
         # written is left behind.
@@ -121,6 +124,27 @@ def _server_error(e):
         return jsonify(error="internal error"), 500
     return render_template("error.html", code=500,
                            message=_("Something went wrong on our side.")), 500
+
+
+def _out_of_memory():
+    # A request (a search, most likely) reached the process's heap cap: it is refused, and
+    # the process is replaced once its other requests are answered, since the memory a
+    # failed allocation left fragmented may not come back (then every request would fail).
+    current_app.logger.error("a request reached the server process's memory cap (%s MiB)",
+                             current_app.config["MINAMATA_PROCESS_MEMORY_MB"])
+    replace = current_app.extensions.get("minamata_replace_process")
+    if replace is not None:
+        replace()
+    message = _("This request needed more memory than the server allows one process; "
+                "nothing was changed. Try a narrower search, or try again in a moment.")
+    if _wants_json():
+        response = jsonify(error=message)
+    else:
+        response = current_app.make_response(
+            render_template("error.html", code=503, message=message))
+    response.status_code = 503
+    response.headers["Retry-After"] = "5"
+    return response
 
 
 def _first(text, day, locale):

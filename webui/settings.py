@@ -34,6 +34,10 @@ class WebSettings:
     writers_per_process: int = _setting(1, "Request threads of a server process that may "
                                         "write at once; others are answered 'busy' (503) "
                                         "so that searches always have threads.")
+    process_memory_mb: int = _setting(2048, "Heap cap of each server process, in MiB "
+                                      "(RLIMIT_DATA; the index's mapped files do not "
+                                      "count). A request needing more is refused (503) "
+                                      "and its process replaced. 0: no cap.")
     zip_max_documents: int = _setting(100, "Most documents in the ZIP of a search's "
                                       "results (the first ones are included).")
     zip_max_bytes: int = _setting(500 * 1024 * 1024, "Most bytes of PDFs in the ZIP of a "
