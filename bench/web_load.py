@@ -1,6 +1,7 @@
 """Load test of the web UI on loopback: 8 concurrent delegates searching.
 
     python bench/web_load.py [--requests 2000] [--seconds 60] [--clients 8] [--search-cache N]
+                             [--peer datasette]
 
 Uses the build benchmark's 2,000-document data directory (run bench/build_bench.py
 first), adds the shipped documents/ to it, serves it with `minamata serve` (gunicorn) on
@@ -13,6 +14,11 @@ that seldom repeat; then, as people do, it sometimes narrows it by a facet, goes
 next page or sorts by date. First requests of a query and follow-ups are reported apart: a
 follow-up may be answered from the server's match cache, a first request rarely is.
 `--search-cache 0` measures the server without that cache. Bounded in count and time.
+
+`--peer datasette` then runs the same clients, with the same seeds, against Datasette (a
+bench extra) serving an SQLite FTS5 table of the same pages' text with the same facets
+(type, language, year, region) on the HTML table page, and prints both throughputs and
+p95s and their ratios: the yardstick of a plain, well-made SQLite search site.
 """
 import argparse
 import functools
@@ -95,7 +101,27 @@ def wait_for(port, seconds=30):
     raise SystemExit(f"the server did not listen on port {port} within {seconds} s")
 
 
-def _client(port, deadline, budget, lock, times, errors, pool, seed):
+def ours(params):
+    """The path of our search page for a client's request."""
+    return "/?" + urlencode(params)
+
+
+def datasette(params):
+    """The same request to Datasette's table page: full-text search (its escaped mode),
+    the filter as a column filter, date order as a sort, page 2 as an offset."""
+    out = {"_search": params["q"], "_size": "10", "_facet": ["type", "language", "year",
+                                                            "region"]}
+    for name in ("language", "type", "year", "region"):
+        if name in params:
+            out[name] = params[name]
+    if params.get("sort") == "date":
+        out["_sort_desc"] = "date"
+    if params.get("page") == "2":
+        out["_next"] = "10"
+    return "/pages/pages?" + urlencode(out, doseq=True)
+
+
+def _client(port, deadline, budget, lock, times, errors, pool, seed, path=ours):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     rng = random.Random(seed)
     while time.monotonic() < deadline:
@@ -106,7 +132,7 @@ def _client(port, deadline, budget, lock, times, errors, pool, seed):
                 budget[0] -= 1
             started = time.perf_counter()
             try:
-                conn.request("GET", "/?" + urlencode(params))
+                conn.request("GET", path(params))
                 response = conn.getresponse()
                 response.read()
                 ok = response.status == 200
@@ -130,6 +156,93 @@ def _quantiles(values):
             f"p95 {values[max(0, int(len(values) * 0.95) - 1)]:.0f} ms")
 
 
+def fts_database(data, target):
+    """An SQLite file with one row per page of every catalogued document (its text and
+    its document's facets) and an FTS5 index of the text, as Datasette serves it."""
+    import sqlite3
+    from repo.settings import Settings
+    from repo.store import Repository
+    if target.exists():
+        return target
+    repo = Repository(Settings.from_env(environ={}, data_dir=Path(data)))
+    events = {e.id: e for e in repo.events()}
+    partial = target.with_suffix(".part")
+    partial.unlink(missing_ok=True)
+    db = sqlite3.connect(partial)
+    db.execute("CREATE TABLE pages (id INTEGER PRIMARY KEY, doc_id TEXT, page INTEGER, "
+               "title TEXT, type TEXT, language TEXT, year TEXT, region TEXT, date TEXT, "
+               "body TEXT)")
+    for doc in repo.documents():
+        event = events[doc.event_id]
+        kept = repo.text(doc)
+        rows = [(doc.id, n, doc.title, doc.type, (doc.languages or ["und"])[0],
+                 event.start[:4], event.region, event.start, page.get("text", ""))
+                for n, page in enumerate(kept.get("pages", []), start=1)]
+        db.executemany("INSERT INTO pages (doc_id, page, title, type, language, year, "
+                       "region, date, body) VALUES (?,?,?,?,?,?,?,?,?)", rows)
+    for column in ("type", "language", "year", "region", "date"):
+        db.execute(f"CREATE INDEX pages_{column} ON pages({column})")
+    db.execute("CREATE VIRTUAL TABLE pages_fts USING fts5(title, body, content=pages, "
+               "content_rowid=id, tokenize='unicode61 remove_diacritics 2')")
+    db.execute("INSERT INTO pages_fts(pages_fts) VALUES ('rebuild')")
+    db.commit()
+    db.close()
+    repo.close()
+    partial.rename(target)
+    return target
+
+
+def run_clients(port, args, pool, path):
+    """Run the clients against one server: (times by kind, errors, wall seconds)."""
+    times, errors, lock = {"first": [], "follow-up": []}, [], threading.Lock()
+    budget = [args.requests]
+    deadline = time.monotonic() + args.seconds
+    started = time.perf_counter()
+    threads = [threading.Thread(target=_client, args=(port, deadline, budget, lock, times,
+                                                      errors, pool, args.seed * 100 + n,
+                                                      path))
+               for n in range(args.clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return times, errors, time.perf_counter() - started
+
+
+def _report(name, times, errors, wall, clients):
+    every = times["first"] + times["follow-up"]
+    print(f"{name}: {len(every)} searches, {len(errors)} errors in {wall:.1f} s with "
+          f"{clients} clients: {len(every) / wall:.1f} searches/s; all: {_quantiles(every)}")
+    print(f"  first request of a query: {_quantiles(times['first'])}")
+    print(f"  follow-ups (facet, page 2, date): {_quantiles(times['follow-up'])}")
+    every.sort()
+    return len(every) / wall, every[max(0, int(len(every) * 0.95) - 1)] if every else 0
+
+
+def serve_datasette(args, pool):
+    """Datasette on an FTS5 copy of the same data, driven by the same clients."""
+    # Datasette names a database by its file: /pages/pages is table `pages` of pages.db.
+    folder = Path(args.data).parent / (Path(args.data).name + "-fts5")
+    folder.mkdir(exist_ok=True)
+    db = fts_database(args.data, folder / "pages.db")
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "datasette", "serve", str(db), "--port", str(port),
+         "--host", "127.0.0.1", "--setting", "sql_time_limit_ms", "3000",
+         "--setting", "facet_time_limit_ms", "1000", "--setting", "num_sql_threads", "4"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(port, 60)
+        warm = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        for _ in range(8):
+            warm.request("GET", datasette({"q": "mercury"}))
+            warm.getresponse().read()
+        return run_clients(port, args, pool, datasette)
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--requests", type=int, default=2000)
@@ -138,6 +251,7 @@ def main():
     ap.add_argument("--search-cache", type=int, default=512)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--data", default=str(Path.home() / ".cache" / "minamata-bench" / "data-full"))
+    ap.add_argument("--peer", choices=["datasette"], help="also run the clients against it")
     args = ap.parse_args()
     port = _free_port()
     cmd = [sys.executable, "-m", "minamata.cli", "--data", args.data, "serve", "--port",
@@ -155,27 +269,18 @@ def main():
             for _ in range(8):
                 warm.request("GET", "/?" + urlencode(params))
                 warm.getresponse().read()
-        times, errors, lock = {"first": [], "follow-up": []}, [], threading.Lock()
-        budget = [args.requests]
-        deadline = time.monotonic() + args.seconds
-        started = time.perf_counter()
-        threads = [threading.Thread(target=_client, args=(port, deadline, budget, lock, times,
-                                                          errors, pool, args.seed * 100 + n))
-                   for n in range(args.clients)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        wall = time.perf_counter() - started
+        times, errors, wall = run_clients(port, args, pool, ours)
     finally:
         server.terminate()
         server.wait(10)
-    every = times["first"] + times["follow-up"]
-    print(f"{len(every)} searches, {len(errors)} errors in {wall:.1f} s with {args.clients} "
-          f"clients (search cache {args.search_cache}): {len(every) / wall:.1f} searches/s; "
-          f"all: {_quantiles(every)}")
-    print(f"  first request of a query: {_quantiles(times['first'])}")
-    print(f"  follow-ups (facet, page 2, date): {_quantiles(times['follow-up'])}")
+    rate, p95 = _report(f"minamata serve (search cache {args.search_cache})", times, errors,
+                        wall, args.clients)
+    if args.peer == "datasette":
+        peer_rate, peer_p95 = _report("Datasette on FTS5", *serve_datasette(args, pool),
+                                      args.clients)
+        if peer_rate and peer_p95:
+            print(f"ours / Datasette: throughput {rate / peer_rate:.2f}x (target >= 1.5x), "
+                  f"p95 {p95 / peer_p95:.2f}x (target <= 1x)")
 
 
 if __name__ == "__main__":
