@@ -9,7 +9,7 @@ import pypdf
 from pypdf.errors import FileNotDecryptedError, LimitReachedError, PyPdfError
 
 from indexer.errors import PdfRefused
-from indexer.language import document_languages, page_languages
+from indexer.language import document_page_languages
 from indexer.ocr import is_unreadable
 from indexer.textnorm import normalise_pages
 
@@ -61,7 +61,9 @@ def analyse_pdf(path, max_pages=2000):
                          f"the PDF has {len(reader.pages)} pages; the limit is {max_pages}")
     raw, failed = _page_texts(reader)
     texts = normalise_pages(raw)
-    pages = [{"text": t, "languages": page_languages(t)} for t in texts]
+    # Langdetect once for the document, then only on the pages not plainly in its language.
+    page_langs, doc_langs = document_page_languages(texts)
+    pages = [{"text": t, "languages": langs} for t, langs in zip(texts, page_langs)]
     return {
         # Judged on the text layer as it is, not as normalised: a page whose lines all
         # repeat on other pages (running headers) has text, not a scan.
@@ -69,7 +71,7 @@ def analyse_pdf(path, max_pages=2000):
         "extractor": EXTRACTOR_VERSION,
         "page_count": len(pages),
         "pages": pages,
-        "languages": document_languages([(p["text"], p["languages"]) for p in pages]),
+        "languages": doc_langs,
         "text_status": _text_status(texts, failed),
         "failed_pages": failed,
         "pdf_title": _metadata_title(reader),

@@ -1,7 +1,15 @@
-"""Language detection with langdetect, made deterministic, per page and per document."""
+"""Language detection with langdetect, made deterministic, per page and per document.
+
+`page_languages` judges one page on its own, in up to three langdetect calls.
+`document_page_languages` gives the same answers for a whole document for far fewer
+calls: the document's language is detected once, and a page whose every piece plainly
+is in that language by its stop words is given it without langdetect; only the other
+pages get `page_languages`.
+"""
 import re
 from functools import lru_cache
 
+from indexer.analysis import STEMMED_LANGUAGES
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 
@@ -20,6 +28,7 @@ _SAMPLE = 3000            # characters of a page given to the detector
 _PIECE_SAMPLE = 320       # characters of each piece of a page given to the detector
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+|\s*[•▪●]\s*")
 _LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
+_WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
 @lru_cache(maxsize=1)
@@ -99,3 +108,111 @@ def document_languages(pages):
         return []
     ranked = sorted(weight.items(), key=lambda kv: -kv[1])
     return [code for code, w in ranked if w / total >= DOCUMENT_SHARE]
+
+
+# -- one document at a time ------------------------------------------------------------
+# A piece is plainly in a language when at least this many of its words are stop words
+# that only that language's list holds among ours, and other lists' stop words number at
+# most this share of them. Measured with bench/langdetect_bench.py: every page accepted
+# so gets the answer `page_languages` gives it (shipped documents, 2,000 benchmark pages,
+# 4,000 pages with a 10-50 % stretch of another language); 3 words were as exact, 4 keep
+# a margin.
+MIN_OWN_STOP_WORDS = 4
+MAX_OTHER_SHARE = 0.1
+_DOCUMENT_SAMPLE_PAGES = 8     # pages of a document sampled for its language ...
+_DOCUMENT_SAMPLE_CHARS = 200   # ... and characters taken from each
+# Words missing from a Snowball list that are common words of its language: French's
+# list lacks its plural article, which Spanish's holds as a pronoun.
+_MISSING_STOP_WORDS = {"fr": ("les",)}
+
+
+@lru_cache(maxsize=1)
+def _stop_lists():
+    """{language: its stop words} for Whoosh's (Snowball's) 14 lists."""
+    from whoosh.lang.stopwords import stoplists
+    return {lang: frozenset(w.lower() for w in words) | set(_MISSING_STOP_WORDS.get(lang, ()))
+            for lang, words in stoplists.items()}
+
+
+@lru_cache(maxsize=1)
+def _own_stop_words():
+    """{stop word: language} for the words in the stop-word list of exactly one of the
+    languages we index: only such a word tells those languages apart."""
+    owners = {}
+    for lang in STEMMED_LANGUAGES:
+        for word in _stop_lists()[lang]:
+            owners.setdefault(word, set()).add(lang)
+    return {word: langs.pop() for word, langs in owners.items() if len(langs) == 1}
+
+
+@lru_cache(maxsize=None)
+def _foreign_stop_words(lang):
+    """The stop words of any of the 14 lists that `lang`'s list lacks: in a text of
+    `lang` they are rare, so each one is a sign of another language (Italian's `il`,
+    `di`, `che` in a Spanish-looking piece, English's `the` in a French one)."""
+    lists = _stop_lists()
+    return frozenset().union(*lists.values()) - lists[lang]
+
+
+def is_plainly(text, lang):
+    """Whether a stretch of text plainly is in `lang` by its stop words: enough of the
+    words only `lang`'s list has among our languages, and next to no stop word of another
+    list that `lang`'s lacks. False when unsure (a script with no list such as Chinese or
+    Arabic, too few words, a mix of languages)."""
+    if lang not in STEMMED_LANGUAGES:
+        return False
+    own_words, foreign = _own_stop_words(), _foreign_stop_words(lang)
+    own = other = 0
+    for word in _WORDS.findall(text.lower()):
+        if own_words.get(word) == lang:
+            own += 1
+        elif word in foreign and len(word) > 1:
+            # A single letter is an initial, a unit or a list mark more often than a word.
+            other += 1
+    return own >= MIN_OWN_STOP_WORDS and other <= MAX_OTHER_SHARE * own
+
+
+def plain_page_languages(text, lang):
+    """[lang] when each piece of a page that `page_languages` would judge plainly is in
+    `lang` (so it would call every piece `lang`), [] for a page too short to judge, or
+    None: the page needs `page_languages`."""
+    judged = False
+    for piece in _pieces(text):
+        sample = piece[:_PIECE_SAMPLE]          # what page_languages gives langdetect
+        if len(_LETTERS.findall(sample)) < MIN_LETTERS:
+            continue                            # page_languages skips it too
+        # The word cut at the end of the sample is not a word (`bu` of `building` is a
+        # Turkish stop word).
+        whole = sample if len(piece) <= _PIECE_SAMPLE else sample.rsplit(None, 1)[0]
+        if not is_plainly(whole, lang):
+            return None
+        judged = True
+    return [lang] if judged else []
+
+
+def document_sample(texts):
+    """A few hundred characters from pages spread over the whole document."""
+    with_text = [t for t in texts if len(_LETTERS.findall(t)) >= MIN_LETTERS]
+    if not with_text:
+        return ""
+    step = max(1, len(with_text) / _DOCUMENT_SAMPLE_PAGES)
+    chosen = [with_text[int(i * step)] for i in range(min(len(with_text),
+                                                          _DOCUMENT_SAMPLE_PAGES))]
+    # From the middle of each page: its first lines are often a running header.
+    return " ".join(t[max(0, len(t) // 2 - _DOCUMENT_SAMPLE_CHARS // 2):][
+        :_DOCUMENT_SAMPLE_CHARS] for t in chosen)
+
+
+def document_page_languages(texts):
+    """([languages of each page], document languages) for a document's page texts: the
+    answers of `page_languages` and `document_languages`, for one langdetect call on a
+    sample of the document plus `page_languages` on only the pages not plainly in the
+    document's language (another language, two of them, too few stop words, a script
+    without a stop-word list)."""
+    found = detect_languages(document_sample(texts))
+    main = found[0][0] if found else None
+    pages = []
+    for text in texts:
+        plain = plain_page_languages(text, main) if main in STEMMED_LANGUAGES else None
+        pages.append(plain if plain is not None else page_languages(text))
+    return pages, document_languages(list(zip(texts, pages)))

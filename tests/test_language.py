@@ -40,3 +40,126 @@ def test_document_languages_need_a_meaningful_share():
     assert document_languages(pages) == ["en"]
     assert document_languages([(EN, ["en"]), (ES, ["es"])]) == ["en", "es"]
     assert document_languages([("", [])]) == []
+
+
+# -- one document at a time: document_page_languages ---------------------------------
+import json                                                          # noqa: E402
+from pathlib import Path                                             # noqa: E402
+
+import pytest                                                        # noqa: E402
+
+from indexer import language                                         # noqa: E402
+from indexer.language import (document_page_languages, is_plainly,  # noqa: E402
+                              plain_page_languages)
+
+EN_PAGE = " ".join([
+    "The Conference of the Parties considered the report of the expert group on the "
+    "inventory of mercury releases from coal combustion and the use of the toolkit.",
+    "It noted that the Parties which had completed their inventories found that most of "
+    "the emissions came from power plants and from industrial boilers.",
+    "The Secretariat was asked to prepare guidance on the collection of data and to report "
+    "to the next meeting on the progress made by the regional centres.",
+    "Several delegations said that they would need technical assistance for this work and "
+    "that the capacity of their laboratories should be strengthened.",
+])
+ES_PAGE = " ".join([
+    "La Conferencia de las Partes examinó el informe del grupo de expertos sobre el "
+    "inventario de las liberaciones de mercurio procedentes de la combustión del carbón.",
+    "Los participantes señalaron que las centrales eléctricas y las calderas industriales "
+    "son las fuentes principales de las emisiones en los países de la región.",
+    "Se pidió a la Secretaría que preparara orientaciones sobre la reunión de los datos y "
+    "que informara a la próxima reunión sobre los progresos de los centros regionales.",
+    "Varias delegaciones dijeron que necesitarían asistencia técnica para este trabajo y "
+    "que la capacidad de sus laboratorios debería fortalecerse con el apoyo del programa.",
+])
+FR_HALF = ("La Conférence des Parties a examiné le rapport du groupe d'experts sur "
+           "l'inventaire des rejets de mercure provenant de la combustion du charbon. Les "
+           "participants ont noté que les centrales électriques et les chaudières sont les "
+           "principales sources des émissions dans les pays de la région.")
+ZH_PAGE = "汞是一种有毒的重金属，水俣公约旨在保护人类健康和环境免受汞排放的影响。" * 6
+AR_PAGE = ("اتفاقية ميناماتا بشأن الزئبق معاهدة عالمية لحماية صحة الإنسان والبيئة من "
+           "الآثار الضارة للزئبق وقد اعتمدها مؤتمر المفوضين في اليابان. ") * 4
+
+
+def old_answers(texts):
+    """Today's method, page by page: what the new path must agree with."""
+    pages = [page_languages(t) for t in texts]
+    return pages, document_languages(list(zip(texts, pages)))
+
+
+@pytest.fixture
+def detect_calls(monkeypatch):
+    """The number of detect_languages calls (each one langdetect run) made so far."""
+    calls = []
+    real = language.detect_languages
+    monkeypatch.setattr(language, "detect_languages",
+                        lambda text: calls.append(text) or real(text))
+    return calls
+
+
+def test_a_plain_english_page_passes_the_cheap_test():
+    assert plain_page_languages(EN_PAGE, "en") == ["en"]
+    assert plain_page_languages(ES_PAGE, "es") == ["es"]
+    assert plain_page_languages(EN_PAGE, "es") is None
+
+
+def test_spanish_page_7_of_an_english_report(detect_calls):
+    texts = [EN_PAGE] * 10
+    texts[6] = ES_PAGE
+    pages, languages = document_page_languages(texts)
+    assert pages[6] == ["es"] and all(p == ["en"] for n, p in enumerate(pages) if n != 6)
+    assert (pages, languages) == old_answers(texts)
+    assert languages == ["en"]
+
+
+@pytest.mark.parametrize("half, code", [(ES_PAGE[:ES_PAGE.index(" Se pidió")], "es"),
+                                        (FR_HALF, "fr")])
+def test_a_page_half_english_half_other_gets_both(half, code):
+    texts = [EN_PAGE] * 5
+    texts[2] = f"{EN_PAGE[:EN_PAGE.index(' The Secretariat')]} {half}"
+    pages, _ = document_page_languages(texts)
+    assert sorted(pages[2]) == sorted(["en", code])
+    assert pages == old_answers(texts)[0]
+
+
+def test_chinese_and_arabic_documents_still_detected():
+    for page, code in ((ZH_PAGE, "zh"), (AR_PAGE, "ar")):
+        pages, languages = document_page_languages([page] * 3)
+        assert pages == [[code]] * 3 and languages == [code]
+
+
+def test_thin_evidence_falls_back_to_full_analysis(monkeypatch):
+    bullets = ("Coal-fired power plants • Industrial boilers • Smelting and roasting "
+               "processes • Waste incineration • Cement clinker production")
+    assert plain_page_languages(bullets, "en") is None          # one stop word: unsure
+    judged = []
+    real = language.page_languages
+    monkeypatch.setattr(language, "page_languages", lambda t: judged.append(t) or real(t))
+    pages, _ = document_page_languages([EN_PAGE, bullets, EN_PAGE])
+    assert judged == [bullets] and pages[1] == real(bullets)
+
+
+def test_another_languages_stop_words_refuse_the_cheap_test():
+    italian = ("Il rapporto della conferenza è stato adottato con il sostegno di tutti "
+               "i paesi che hanno partecipato alla riunione del gruppo di esperti, per la "
+               "prima volta, e non ci sono state obiezioni.")
+    assert not is_plainly(italian, "es") and not is_plainly(italian, "fr")
+    assert not is_plainly(f"{EN_PAGE} {ES_PAGE}", "en")
+
+
+def test_a_plain_document_costs_far_fewer_langdetect_calls(detect_calls):
+    texts = [EN_PAGE] * 20
+    assert document_page_languages(texts) == ([["en"]] * 20, ["en"])
+    assert len(detect_calls) == 1                  # the document's sample, nothing else
+    detect_calls.clear()
+    old_answers(texts)
+    assert len(detect_calls) >= 20 * 2
+
+
+def test_same_answers_as_page_by_page_on_every_shipped_document():
+    from indexer.extract import _page_texts, open_pdf
+    from indexer.textnorm import normalise_pages
+    root = Path(__file__).resolve().parent.parent / "documents"
+    for doc in json.loads((root / "manifest.json").read_text())["documents"]:
+        texts = normalise_pages(_page_texts(open_pdf(root / doc["file"]))[0])
+        assert document_page_languages(texts) == old_answers(texts), doc["file"]
