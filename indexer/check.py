@@ -32,8 +32,9 @@ class CheckReport:
                 "ocr_pending": self.ocr_pending}
 
 
-def check(repo, index_store, verify_hashes=True, ocr_command="ocrmypdf"):
-    """Compare catalog, files, kept text and index; read-only."""
+def check(repo, index_store, verify_hashes=True, ocr_command="ocrmypdf", engine=None):
+    """Compare catalog, files, kept text and index; read-only. With `engine` (the chosen
+    search engine), a live index of another engine is a problem too."""
     report = CheckReport()
     docs = repo.documents()
     report.documents = len(docs)
@@ -43,7 +44,7 @@ def check(repo, index_store, verify_hashes=True, ocr_command="ocrmypdf"):
     for version in repo.versions_all():
         if not repo.pdfs.exists(version["sha256"]):
             report.problems.append(f"{version['doc_id']}: an earlier version's PDF is missing")
-    _check_index(repo, index_store, report)
+    _check_index(repo, index_store, report, engine)
     _check_lock(repo, report)
     _check_ocr(repo, docs, ocr_command, report)
     for place, size in repo.work_area.abandoned():
@@ -115,15 +116,20 @@ def _check_leftovers(repo, known, report):
                                 "write; the next write removes it)")
 
 
-def _check_index(repo, index_store, report):
+def _check_index(repo, index_store, report, engine=None):
     try:
         pair = index_store.open()
     except IndexUnavailable as e:
         report.problems.append(str(e))
         return
+    live = index_store.live_engine()
+    if engine and live != engine:
+        report.problems.append(f"the search index is a {live} index, the chosen engine is "
+                               f"{engine} (run `minamata index --rebuild --engine {engine}`; "
+                               "the text is kept, no PDF is read again)")
     have = indexed_keys(pair)
     want = {doc_id: item[0] for doc_id, item in expected_keys(repo).items()}
-    for doc_id in _indexed_twice(pair):
+    for doc_id in pair.indexed_twice():
         report.problems.append(f"{doc_id}: in the search index more than once (run "
                                "`minamata index --rebuild`)")
     for doc_id in sorted(set(want) - set(have)):
@@ -135,13 +141,3 @@ def _check_index(repo, index_store, report):
         if want[doc_id] != have[doc_id]:
             report.problems.append(f"{doc_id}: the search index holds an older version "
                                    "(run `minamata index`)")
-
-
-def _indexed_twice(pair):
-    """Document ids with more than one live entry in the `docs` index (a writer can delete
-    only committed entries: re-adding a document within one writer leaves two)."""
-    with pair.docs.searcher() as s:
-        seen, twice = set(), set()
-        for fields in s.documents(kind="doc"):
-            (twice if fields["doc_id"] in seen else seen).add(fields["doc_id"])
-    return sorted(twice)

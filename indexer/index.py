@@ -1,28 +1,26 @@
-"""Where the Whoosh index lives, and how it is brought up to date or rebuilt.
+"""Where the search index lives, and how it is brought up to date or rebuilt.
 
-The live directory holds two Whoosh indexes: `docs` (one entry per document, ranked and
-counted by search) and `pages` (one entry per page, consulted only for the hits shown).
-Keeping pages apart keeps the postings that every search walks ten times shorter.
+The live directory holds the index of one engine (indexer.engines: Whoosh by default, or
+tantivy), named in its ENGINE file: a `docs` index (one entry per document, ranked and
+counted by search) and a `pages` index (one entry per page, consulted only for the hits
+shown). Keeping pages apart keeps the postings that every search walks ten times shorter.
 
 The index sits in index/<name>/, and the file index/CURRENT names the live one. A rebuild
 writes a fresh index beside the live one and then replaces CURRENT in one atomic rename,
 so searches keep working throughout and a crash mid-rebuild leaves the old index live.
+Switching engines is such a rebuild, from the kept text (no PDF is read again).
 """
 import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh import index as whoosh_index
-
+from indexer.engines import DEFAULT_ENGINE, MARKER, engine_module, engine_of
+from indexer.engines.whoosh_engine import DOCS, PAGES, IndexPair  # noqa: F401
 from indexer.errors import IndexUnavailable
-from indexer.schema import SCHEMA_VERSION, build_schema, document_entries, index_key
-from repo.faults import crash_point
+from indexer.schema import SCHEMA_VERSION, document_entries, index_key
 from repo.files import atomic_write
-from repo.lifetime import children_die_with_parent
 from repo.works import group_works
-
-WRITER_MB = 256
 
 
 @dataclass
@@ -41,20 +39,8 @@ class SyncReport:
         return bool(self.added or self.updated or self.removed or self.rebuilt)
 
 
-DOCS, PAGES = "docs", "pages"
-
-
-@dataclass
-class IndexPair:
-    """The two Whoosh indexes of one live directory."""
-
-    docs: object
-    pages: object
-
-
 def _open_pair(path):
-    return retrying(lambda: IndexPair(whoosh_index.open_dir(str(path), indexname=DOCS),
-                                      whoosh_index.open_dir(str(path), indexname=PAGES)))
+    return retrying(lambda: engine_module(engine_of(path)).open_pair(path))
 
 
 def retrying(open_something, attempts=20):
@@ -74,9 +60,24 @@ def retrying(open_something, attempts=20):
 class IndexStore:
     """The index directory of one data directory."""
 
-    def __init__(self, root):
+    def __init__(self, root, engine=None):
+        """`engine`: the engine a (re)build makes ("whoosh", "tantivy"); None keeps the
+        live index's (Whoosh for the first). A live index of another engine is rebuilt
+        by the next sync. Searches always use the live index's own engine."""
         self.root = Path(root)
         self.pointer = self.root / "CURRENT"
+        if engine is not None:
+            engine_module(engine)        # an unknown name is refused here, not mid-write
+        self.engine = engine
+
+    def live_engine(self):
+        """The engine of the live index, or None when there is none."""
+        path = self.current_dir()
+        return None if path is None else engine_of(path)
+
+    def building_engine(self):
+        """The engine a rebuild makes: the chosen one, else the live one's."""
+        return self.engine or self.live_engine() or DEFAULT_ENGINE
 
     def current_dir(self):
         """The live index's directory, or None when there is no index yet."""
@@ -96,7 +97,7 @@ class IndexStore:
         path = self.current_dir()
         if path is None:
             return None
-        return (path.name, tuple(sorted(p.name for p in path.glob("*.toc"))))
+        return (path.name, engine_module(engine_of(path)).generation(path))
 
     def open(self):
         """The live IndexPair (IndexUnavailable when there is none)."""
@@ -111,14 +112,16 @@ class IndexStore:
             self.swap(self.create_fresh())
         return self.open()
 
-    def create_fresh(self):
-        """A new, empty index directory beside the live one (not yet live)."""
+    def create_fresh(self, engine=None):
+        """A new, empty index directory beside the live one (not yet live), of `engine`
+        (by default the one a rebuild makes)."""
+        engine = engine or self.building_engine()
         self.root.mkdir(parents=True, exist_ok=True)
         path = self.root / f"ix-{time.strftime('%Y%m%d-%H%M%S')}-{time.time_ns() % 10**9:09d}"
         path.mkdir()
-        # pages first: a directory counts as an index once its `docs` index exists.
-        whoosh_index.create_in(str(path), build_schema(), indexname=PAGES)
-        whoosh_index.create_in(str(path), build_schema(), indexname=DOCS)
+        (path / MARKER).write_text(engine)
+        engine_module(engine).create(path)
+        # Last: a directory counts as an index once this marker exists.
         (path / "SCHEMA_VERSION").write_text(str(SCHEMA_VERSION))
         return path
 
@@ -133,7 +136,9 @@ class IndexStore:
     def is_current(self):
         """Whether documents can be indexed into the live index as it is: there is none
         yet (one is created), or it has this version's schema (else a rebuild is due)."""
-        return self.current_dir() is None or self.schema_version() == SCHEMA_VERSION
+        return self.current_dir() is None or (
+            self.schema_version() == SCHEMA_VERSION and
+            self.building_engine() == self.live_engine())
 
     def swap(self, new_dir):
         """Make `new_dir` the live index (atomic rename), then delete the others."""
@@ -150,8 +155,7 @@ class IndexStore:
 
 def indexed_keys(pair):
     """{document id: index key} of every document in an index."""
-    with pair.docs.searcher() as s:
-        return {f["doc_id"]: f["index_key"] for f in s.documents(kind="doc")}
+    return pair.indexed_keys()
 
 
 def indexed_key(store, doc_id):
@@ -160,9 +164,7 @@ def indexed_key(store, doc_id):
         pair = store.open()
     except IndexUnavailable:
         return None
-    with pair.docs.searcher() as s:
-        fields = s.document(kind="doc", doc_id=doc_id)
-    return fields["index_key"] if fields else None
+    return pair.indexed_key(doc_id)
 
 
 def expected_key(repo, doc):
@@ -186,8 +188,11 @@ def sync(repo, store, progress=None):
     remove what is gone. Call with the repository's write lock held."""
     started = time.monotonic()
     store.remove_stale()      # a rebuild that died half-way leaves its directory behind
-    if store.current_dir() is not None and store.schema_version() != SCHEMA_VERSION:
-        # An index made by an older version has other fields: build it anew.
+    if store.current_dir() is not None and (
+            store.schema_version() != SCHEMA_VERSION or
+            store.building_engine() != store.live_engine()):
+        # An index made by an older version has other fields, or another engine was
+        # chosen: build it anew, from the kept text.
         return rebuild(repo, store, progress)
     ix = store.open_or_create()
     have = indexed_keys(ix)
@@ -208,7 +213,7 @@ def sync(repo, store, progress=None):
 def rebuild(repo, store, progress=None, procs=1):
     """Build a whole new index from the catalog and kept text, then swap it in."""
     started = time.monotonic()
-    fresh = store.create_fresh()
+    fresh = store.create_fresh(store.building_engine())
     try:
         _write(_open_pair(fresh), repo, list(expected_keys(repo).values()), [], progress,
                procs=procs)
@@ -222,55 +227,29 @@ def rebuild(repo, store, progress=None, procs=1):
 
 
 def compact(pair, waste=0.25):
-    """Merge an index's segments when deleted entries exceed `waste` of the live ones.
-
-    Whoosh only marks replaced entries deleted; every search then steps over them. After a
-    mass change (a collection reloaded) that would slow searches down for good."""
-    for ix in (pair.docs, pair.pages):
-        if ix.doc_count_all() > (1 + waste) * max(1, ix.doc_count()):
-            ix.optimize()
+    """Merge an index's segments when deleted entries exceed `waste` of the live ones."""
+    pair.compact(waste)
 
 
 class _PairWriter:
-    """Writers on both indexes of a pair: commits pages, then documents, or cancels both.
-
-    Pages go first: a crash in between leaves pages of documents the `docs` index does not
-    list, which no search reaches and the next sync replaces. With procs > 1 (a rebuild
-    into an empty index) Whoosh analyses pages in worker processes and keeps their
-    segments unmerged (multisegment)."""
+    """The engine's writer on a pair, adding documents from their kept text."""
 
     def __init__(self, pair, procs=1):
-        if procs > 1:
-            children_die_with_parent()    # Whoosh forks them, holding the write lock too
-        parallel = dict(procs=procs, multisegment=True) if procs > 1 else {}
-        self.pages = pair.pages.writer(limitmb=WRITER_MB, **parallel)
-        self.docs = pair.docs.writer(limitmb=WRITER_MB)
+        self.writer = pair.writer(procs)
 
     def __enter__(self):
         return self
 
     def delete(self, doc_id):
         """Remove a document's entries (its document entry and its pages)."""
-        self.pages.delete_by_term("doc_id", doc_id)
-        self.docs.delete_by_term("doc_id", doc_id)
+        self.writer.delete(doc_id)
 
     def add(self, repo, doc, event, key, work=None):
         """Add a document's entries, made from its kept text."""
-        entry, pages = document_entries(doc, event, repo.text(doc), key, work)
-        self.docs.add_document(**entry)
-        for page in pages:
-            self.pages.add_document(**page)
+        self.writer.add_entries(*document_entries(doc, event, repo.text(doc), key, work))
 
-    def __exit__(self, exc_type, exc, tb):
-        if exc_type is None:
-            crash_point("during_index")
-        if exc_type is not None:
-            self.pages.cancel()
-            self.docs.cancel()
-            return False
-        self.pages.commit()
-        self.docs.commit()
-        return False
+    def __exit__(self, *exc):
+        return self.writer.__exit__(*exc)
 
 
 class IndexSession:

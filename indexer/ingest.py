@@ -61,7 +61,9 @@ class Indexer:
         self.settings = settings
         self.index_by_worker = index_by_worker
         self.repo = Repository(settings)
-        self.index = IndexStore(settings.data_dir / "index")
+        # No engine chosen: every writer keeps the live index's, so a server or worker
+        # never switches an index back to the default behind the officer who chose one.
+        self.index = IndexStore(settings.data_dir / "index", engine=settings.engine or None)
         self.pool = pool or ExtractionPool(settings.workers, settings.extract_timeout,
                                            settings.extract_memory_mb, settings.max_pages)
         self.ocr = OcrJobs(self, self._enqueue_ocr)

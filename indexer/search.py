@@ -8,27 +8,22 @@ import re
 import time
 import threading
 from array import array
-from collections import Counter, OrderedDict
-from itertools import chain
+from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
 
-from whoosh import sorting
-from whoosh.collectors import FilterCollector
-from whoosh.query import And, Every, Or, Term
-from whoosh.searching import TimeLimit
+from whoosh.query import Every
 
 from indexer.analysis import fold
 from indexer.errors import QueryError
+from indexer.facets import FacetValues  # noqa: F401  (kept importable from here)
 from indexer.index import retrying
 from indexer.query import (MAX_QUERY_CHARS, any_part, bound_prefixes, current_deadline,
                            deadline, parse_query, query_words)
-from indexer.scoring import weighting
 from indexer.thesaurus import expand as expand_query
 from indexer.schema import FACETS
 from indexer.snippets import WordMatcher, make_snippet
 
 SORTS = ("relevance", "date")
-PUBLISHED = Term("status", "published")
 MAX_PAGE_SIZE = 100
 MAX_PAGE = 1000
 
@@ -194,16 +189,18 @@ class SearchService:
         self.time_limit = time_limit
         self.cache = cache
         self._dir = None
-        self._searchers = None
-        self._facet_values = None
-        self._generation = None
+        self._view = None
+
+    @property
+    def engine(self):
+        """The name of the engine of the live index ("whoosh" or "tantivy")."""
+        return self._current().engine
 
     def close(self):
-        """Close the open searchers."""
-        if self._searchers is not None:
-            for s in self._searchers:
-                s.close()
-            self._searchers = None
+        """Close the open view of the index."""
+        if self._view is not None:
+            self._view.close()
+            self._view = None
 
     def search(self, query="", filters=None, sort="relevance", page=1, page_size=10,
                include_unpublished=False, expand=True, prefer_languages=(), ids_up_to=0):
@@ -224,12 +221,11 @@ class SearchService:
 
     def _search(self, query, filters, sort, page, page_size, include_unpublished, expand,
                 prefer_languages, ids_up_to=0):
-        searcher, pages = self._current()
-        q, added, narrowed = self._parse(query, searcher, expand)
+        view = self._current()
+        q, added, narrowed = self._parse(query, view, expand)
         prefer = list(filters.get("language", [])) + [p for p in prefer_languages if p]
-        run = _Run(searcher, pages, q, filters, self.time_limit, self._facet_values,
-                   public_only=not include_unpublished, prefer=prefer, cache=self.cache,
-                   generation=self._generation)
+        run = _Run(view, q, filters, self.time_limit, public_only=not include_unpublished,
+                   prefer=prefer, cache=self.cache)
         hits, total = run.hits(sort, page, page_size)
         asked, last = page, max(1, -(-total // page_size))
         if total and page > last:
@@ -239,7 +235,7 @@ class SearchService:
         facets = run.facets()
         suggestion = None
         if total == 0 and query.strip():
-            suggestion = self._suggest(searcher, query, filters, not include_unpublished,
+            suggestion = self._suggest(view, query, filters, not include_unpublished,
                                        prefer)
         return SearchResult(query=query, total=total, page=page, page_size=page_size,
                             sort=sort, hits=hits, facets=facets, filters=filters,
@@ -256,12 +252,11 @@ class SearchService:
         filters = _clean_filters(filters)
         _check_paging(sort, 1, 1)
         with deadline(self.time_limit):
-            searcher, pages = self._current()
-            q = self._parse(query, searcher, expand)[0]
+            view = self._current()
+            q = self._parse(query, view, expand)[0]
             prefer = list(filters.get("language", [])) + [p for p in prefer_languages if p]
-            run = _Run(searcher, pages, q, filters, self.time_limit, self._facet_values,
-                       public_only=not include_unpublished, prefer=prefer, cache=self.cache,
-                       generation=self._generation)
+            run = _Run(view, q, filters, self.time_limit,
+                       public_only=not include_unpublished, prefer=prefer, cache=self.cache)
             ids, total = run.representatives(sort, max(0, limit))
         return ids, total, run.partial
 
@@ -269,30 +264,29 @@ class SearchService:
         """Where one document matches a query (a Located): its pages best first and a
         snippet from each of the `best` best ones. With `expand`, as the search did: the
         thesaurus's other-language terms count too."""
-        searcher, pages = self._current()
+        view = self._current()
         with deadline(self.time_limit):
-            q = self._parse(query, searcher, expand)[0]
-            run = _Run(searcher, pages, q, {}, self.time_limit)
+            q = self._parse(query, view, expand)[0]
+            run = _Run(view, q, {}, self.time_limit)
             ranked = run.page_matches([doc_id]).get(doc_id, [])
-            shown = [PageMatch(n, round(score, 4), run.page_snippet(docnum))
-                     for score, n, docnum in ranked[:best]]
+            shown = [PageMatch(n, round(score, 4), run.page_snippet(ref))
+                     for score, n, ref in ranked[:best]]
         return Located(pages=[n for _, n, _ in ranked], best=shown)
 
     def similar(self, doc_id, limit=5, include_unpublished=False):
         """Ids of the documents whose key words are most like this one's ("more like this");
         published ones only unless `include_unpublished`."""
-        searcher, pages = self._current()
-        docnum = searcher.document_number(doc_id=doc_id)
+        view = self._current()
+        docnum = view.docnum(doc_id)
         if docnum is None:
             return []
-        text = " ".join(p.get("body", "") for p in pages.documents(doc_id=doc_id))
+        text = view.document_text(doc_id)
         if not text.strip():
-            text = searcher.stored_fields(docnum).get("title", "")
-        hits = searcher.more_like(docnum, "text_any", text=text[:100_000], top=3 * limit,
-                                  numterms=20,
-                                  filter=None if include_unpublished else PUBLISHED)
+            text = view.stored(docnum).get("title", "")
+        hits = view.more_like(docnum, text[:100_000], top=3 * limit,
+                              public_only=not include_unpublished)
         # One per work, and not this document's own other language versions.
-        works = {searcher.stored_fields(docnum).get("work")}
+        works = {view.stored(docnum).get("work")}
         out = []
         for hit in hits:
             if hit.get("work") not in works:
@@ -301,7 +295,7 @@ class SearchService:
         return out[:limit]
 
     @staticmethod
-    def _parse(query, searcher, expand):
+    def _parse(query, view, expand):
         """(parsed query, terms the thesaurus added, [NarrowedPrefix]), each prefix
         standing for its commonest words in this index."""
         q = parse_query(query)                       # the user's own text: checked as typed
@@ -313,123 +307,74 @@ class SearchService:
                 q = parse_query(expanded_text, limit=16 * MAX_QUERY_CHARS, text_fields=True)
             except QueryError:
                 added = []           # a long text naming many concepts: searched as typed
-        q, narrowed = bound_prefixes(q, searcher.reader())
+        q, narrowed = bound_prefixes(q, view.prefix_reader())
         return q, added, narrowed
 
     def _current(self):
-        """(docs searcher, pages searcher), reopened after a rebuild, refreshed after a sync."""
+        """The engine's view of the live index (an indexer.engines.View), reopened after
+        a rebuild or a swap of engines, refreshed after a sync."""
         path = self.store.current_dir()
-        if self._searchers is None or path != self._dir or \
-                not retrying(lambda: all(s.up_to_date() for s in self._searchers)):
-            # Reopened, not Searcher.refresh(): that reuses the readers of unchanged
-            # segments and, with them, their old deletion marks (a retracted document
-            # stayed findable).
+        if self._view is None or path != self._dir or \
+                not retrying(self._view.up_to_date):
             self.close()
-            self._searchers = retrying(self._open_searchers)
+            self._view = retrying(lambda: self.store.open().view())
             self._dir = path
-            self._facet_values = FacetValues(self._searchers[0])
-            self._generation = (str(path), self._searchers[0].ixreader.generation(),
-                                self._searchers[1].ixreader.generation())
-        return self._searchers
+        return self._view
 
-    def _open_searchers(self):
-        pair = self.store.open()
-        return (pair.docs.searcher(weighting=weighting()),
-                pair.pages.searcher(weighting=weighting()))
-
-    def _suggest(self, searcher, query, filters, public_only=True, prefer=()):
+    def _suggest(self, view, query, filters, public_only=True, prefer=()):
         """A corrected query string that finds something, or None. A word is corrected
         to a word of the documents in the first of `prefer` (the chosen language, then
         the interface's) when one is among the nearest candidates."""
-        corrector = None
         words = re.findall(r"\w+", query)
         changed = query
         for word in words:
             # The word as the neutral field keeps it (lower case, accents folded): a word
             # that is there needs no correction, and the corrector is slow.
             term = fold(word)
-            if len(word) < 3 or searcher.doc_frequency("text_any", term):
+            if len(word) < 3 or view.doc_frequency("text_any", term):
                 continue
-            corrector = corrector or searcher.corrector("text_any")
-            # prefix=1: candidates share the first letter, as Lucene's spell checker
-            # requires by default; the corrector otherwise measures its distance to every
-            # word of the index.
-            candidates = corrector.suggest(term, limit=5, maxdist=2, prefix=1)
+            # Candidates share the first letter, as Lucene's spell checker requires by
+            # default; else the distance to every word of the index is measured.
+            candidates = view.corrections(term, limit=5)
             if candidates:
-                candidate = _in_language(searcher, candidates, prefer) or candidates[0]
+                candidate = _in_language(view, candidates, prefer) or candidates[0]
                 changed = re.sub(rf"\b{re.escape(word)}\b", candidate, changed, count=1)
         if changed == query:
             return None
         try:
-            q = self._parse(changed, searcher, expand=False)[0]
+            q = self._parse(changed, view, expand=False)[0]
         except QueryError:
             return None
         # Checked against what the asker may see: a suggestion never reveals a draft's words.
-        _, total = _Run(searcher, None, q, filters, self.time_limit,
-                        public_only=public_only).count()
+        _, total = _Run(view, q, filters, self.time_limit, public_only=public_only).count()
         return changed if total else None
 
 
-class DeadlineCollector(FilterCollector):
-    """Filters, and stops collecting at a deadline.
-
-    Whoosh's TimeLimitCollector cannot be used: wrapped around a filter it bypasses the
-    filter, and its SIGALRM only works in a main thread (not in a web server's workers).
-    """
-
-    def __init__(self, child, allow, deadline):
-        super().__init__(child, allow=allow)
-        self.deadline = deadline
-
-    def collect_matches(self):
-        """Collect the allowed matches of the current segment until the deadline."""
-        child, allow, clock = self.child, self._allow, time.monotonic
-        for n, sub_docnum in enumerate(child.matches()):
-            if n % 256 == 0 and clock() > self.deadline:
-                raise TimeLimit
-            if allow is not None and self.offset + sub_docnum not in allow:
-                self.filtered_count += 1
-                continue
-            child.collect(sub_docnum)
-
-
 class _Run:
-    """One query with its filters against one searcher."""
+    """One query with its filters against one engine's view of the index."""
 
-    def __init__(self, searcher, page_searcher, q, filters, time_limit, facet_values=None,
-                 public_only=True, prefer=(), cache=None, generation=None):
-        self.s = searcher
-        self.p = page_searcher
+    def __init__(self, view, q, filters, time_limit, public_only=True, prefer=(),
+                 cache=None):
+        self.view = view
         self.q = q
         self.filters = filters
         self.time_limit = time_limit
         self.partial = False
-        self.facet_values = facet_values
+        self.facet_values = view.facet_values
         self.public_only = public_only
         self.prefer = prefer
         self.cache = cache
-        self.generation = generation
+        self.generation = view.generation
         self._passing, self._left_out = [], {}
         self._matched = None
         self._matcher = None
         self._works = []
 
-    def _collect(self, filter_q, q=None, searcher=None, **kwargs):
-        # The filter goes into the query itself (And), not into a filtering collector:
-        # the matcher then leaps over what the filter excludes instead of scoring it.
-        searcher = searcher or self.s
-        end = current_deadline() or time.monotonic() + self.time_limit
-        collector = DeadlineCollector(searcher.collector(**kwargs), None, end)
-        scoped = _scope(q or self.q, filter_q)
-        try:
-            searcher.search_with_collector(scoped, collector)
-        except TimeLimit:
-            self.partial = True
-        return collector.results()
-
     def count(self):
         """The number of matching documents (for checking a suggestion)."""
-        return None, len(self._collect(self._filter(), limit=1))
+        total, partial = self.view.count(self.q, self.filters, self.public_only)
+        self.partial = self.partial or partial
+        return None, total
 
     def matches(self):
         """(docnums best first, {docnum: score}) of every visible document the query
@@ -449,12 +394,11 @@ class _Run:
     def _match(self):
         """((docnums, scores), whether to keep them: not if the time limit cut it)."""
         browsing = isinstance(self.q, Every)
-        sortedby = sorting.FieldFacet("date", reverse=True) if browsing else None
-        results = self._collect(PUBLISHED if self.public_only else None, limit=None,
-                                sortedby=sortedby)
+        top, partial = self.view.match(self.q, self.public_only, browsing)
+        self.partial = self.partial or partial
         # Compact arrays: a cached entry of 2,000 matches takes 32 KB.
-        ranked = array("l", (docnum for _, docnum in results.top_n))
-        scores = array("d") if browsing else array("d", (sc for sc, _ in results.top_n))
+        ranked = array("l", (docnum for _, docnum in top))
+        scores = array("d") if browsing else array("d", (sc for sc, _ in top))
         return (ranked, scores), not self.partial
 
     def ordered_works(self, sort):
@@ -478,7 +422,7 @@ class _Run:
     def representative_ids(self, limit):
         """The doc ids of the first `limit` works' shown versions, of the works last
         ordered (by `hits` or `representatives`)."""
-        return [self.s.stored_fields(self._representative(group))["doc_id"]
+        return [self.view.stored(self._representative(group))["doc_id"]
                 for group in self._works[:limit]]
 
     def hits(self, sort, page, page_size):
@@ -489,7 +433,7 @@ class _Run:
         shown = [self._representative(group)
                  for group in works[(page - 1) * page_size: page * page_size]]
         score_of = dict(zip(ranked, scores)) if shown and scores else {}
-        fields = [self.s.stored_fields(docnum) for docnum in shown]
+        fields = [self.view.stored(docnum) for docnum in shown]
         where = self._pages([f["doc_id"] for f in fields])
         return [self._hit(f, score_of.get(docnum, 0.0), where.get(f["doc_id"], ([], "")))
                 for docnum, f in zip(shown, fields)], len(works)
@@ -532,16 +476,10 @@ class _Run:
         if len(docnums) > 1:
             for language in self.prefer:
                 for docnum in docnums:
-                    shown = self.s.stored_fields(docnum).get("display", {})
+                    shown = self.view.stored(docnum).get("display", {})
                     if language in shown.get("languages", ()):
                         return docnum
         return docnums[0]
-
-    def _filter(self):
-        parts = [Or([Term(name, v) for v in values]) for name, values in self.filters.items()]
-        if self.public_only:
-            parts.append(PUBLISHED)
-        return And(parts) if parts else None
 
     def _values(self, name, counts):
         chosen = set(self.filters.get(name, []))
@@ -574,32 +512,29 @@ class _Run:
         return out
 
     def page_matches(self, doc_ids):
-        """{doc id: [(score, page number, page docnum)] best first} of the pages having
-        some of the query's words."""
-        found = {}
+        """{doc id: [(score, page number, page ref)] best first} of the pages having
+        some of the query's words (a page ref is the engine's, for `page_snippet`)."""
         if not doc_ids or isinstance(self.q, Every):
-            return found
-        page_filter = Or([Term("doc_id", i) for i in doc_ids])
-        for hit in self._collect(page_filter, limit=None, q=any_part(self.q),
-                                 searcher=self.p):
-            found.setdefault(hit["doc_id"], []).append((hit.score, hit["page"], hit.docnum))
+            return {}
+        found, partial = self.view.page_matches(any_part(self.q), doc_ids)
+        self.partial = self.partial or partial
         for pages in found.values():
             # Best first; pages of equal score in their order in the document.
             pages.sort(key=lambda p: (-p[0], p[1]))
         return found
 
-    def page_snippet(self, page_docnum):
+    def page_snippet(self, page_ref):
         """The snippet of one page entry, the query's words marked."""
-        if page_docnum is None:
+        if page_ref is None:
             return ""
-        return make_snippet(self.p.stored_fields(page_docnum)["body"], self._word_matcher())
+        return make_snippet(self.view.page_body(page_ref), self._word_matcher())
 
     def _word_matcher(self):
         if isinstance(self.q, Every):
             return None
         if self._matcher is None:
             terms, prefixes = query_words(self.q)
-            self._matcher = WordMatcher(self.s.schema, terms, prefixes)
+            self._matcher = WordMatcher(self.view.schema, terms, prefixes)
         return self._matcher
 
     def _find_pages(self, doc_ids):
@@ -613,9 +548,7 @@ class _Run:
         return out
 
     def _first_page(self, doc_id):
-        for docnum in self.p.document_numbers(doc_id=doc_id):
-            return docnum
-        return None
+        return self.view.first_page(doc_id)
 
     def _hit(self, fields, score, where):
         pages, snippet = where
@@ -636,119 +569,18 @@ class _Run:
                    symbol=shown.get("symbol", ""))
 
 
-class FacetValues:
-    """The facet values of every document of one searcher, read once, for fast counting.
-
-    Whoosh's grouping calls back into Python for every matching document and facet; with
-    the values at hand as lists, counting the matches is one tight loop per facet.
-
-    Counts are of works: the matching versions of one work count once per value. Most
-    documents stand alone, so only those in a work of several versions take the slower,
-    de-duplicating path."""
-
-    def __init__(self, searcher):
-        self.searcher = searcher
-        self.by_facet = {}
-        self._shared = None
-
-    def values(self, name):
-        """[tuple of values] of one field, indexed by docnum."""
-        return self._values(name)
-
-    def having(self, name, wanted):
-        """The docnums having any of the `wanted` values of a facet."""
-        by_value = self._postings_cache(name)
-        return {docnum for value in wanted for docnum in by_value.get(value, ())}
-
-    def _postings_cache(self, name):
-        key = ("by_value", name)
-        if key not in self.by_facet:
-            by_value = {}
-            for docnum, values in enumerate(self._values(name)):
-                for value in values:
-                    by_value.setdefault(value, []).append(docnum)
-            self.by_facet[key] = by_value
-        return self.by_facet[key]
-
-    def shared(self):
-        """{docnum: work key} of the entries whose work has several versions."""
-        if self._shared is None:
-            self._shared = {}
-            for term in self.searcher.lexicon("work"):
-                text = term.decode("utf-8") if isinstance(term, bytes) else term
-                docnums = list(self.searcher.postings("work", text).all_ids())
-                if len(docnums) > 1:
-                    self._shared.update((d, text) for d in docnums)
-        return self._shared
-
-    def works(self, docnums):
-        """Ordered matches grouped by work: [[docnum, ...], ...] in the order of each
-        work's first match."""
-        shared = self.shared()
-        if not shared:
-            return [[d] for d in docnums]
-        groups, by_work = [], {}
-        for docnum in docnums:
-            key = shared.get(docnum)
-            if key is None:
-                groups.append([docnum])
-            elif key in by_work:
-                by_work[key].append(docnum)
-            else:
-                by_work[key] = [docnum]
-                groups.append(by_work[key])
-        return groups
-
-    def _values(self, name):
-        if name not in self.by_facet:
-            per_doc = [()] * self.searcher.doc_count_all()
-            for term in self.searcher.lexicon(name):
-                text = term.decode("utf-8") if isinstance(term, bytes) else term
-                for docnum in self.searcher.postings(name, text).all_ids():
-                    per_doc[docnum] = per_doc[docnum] + (text,)
-            self.by_facet[name] = per_doc
-        return self.by_facet[name]
-
-    def count(self, names, docnums):
-        """{facet: {value: number of `docnums` having it}} for each named facet."""
-        shared = self.shared()
-        alone = [d for d in docnums if d not in shared] if shared else docnums
-        versions = [d for d in docnums if d in shared] if shared else ()
-        out = {}
-        for name in names:
-            per_doc = self._values(name)
-            # One C-level pass over all the values (Counter.update per document called
-            # back into Python for each and cost a few ms per facet).
-            counts = Counter(chain.from_iterable([per_doc[d] for d in alone]))
-            seen = set()
-            for docnum in versions:
-                for value in per_doc[docnum]:
-                    if (shared[docnum], value) not in seen:
-                        seen.add((shared[docnum], value))
-                        counts[value] += 1
-            out[name] = dict(counts)
-        return out
-
-
-def _in_language(searcher, candidates, languages):
+def _in_language(view, candidates, languages):
     """The first candidate word found in documents of the first language that has one."""
     for lang in languages:
         field = f"text_{lang}"
-        if field not in searcher.schema:
+        if field not in view.schema:
             continue
-        analyzer = searcher.schema[field].analyzer
+        analyzer = view.schema[field].analyzer
         for word in candidates:
             stems = [t.text for t in analyzer(word)]
-            if stems and searcher.doc_frequency(field, stems[0]):
+            if stems and view.doc_frequency(field, stems[0]):
                 return word
     return None
-
-
-def _scope(q, filter_q):
-    """The query restricted by a filter (either may be absent)."""
-    if filter_q is None:
-        return q
-    return filter_q if isinstance(q, Every) else And([q, filter_q])
 
 
 # Filters by the event's dates, beside the facets: `from` and `to` take a year, a month

@@ -5,10 +5,12 @@ import os
 import re
 import sqlite3
 import sys
+from dataclasses import replace
 from html import unescape
 
 from indexer.check import check
 from indexer.errors import IndexerError
+from indexer.engines import ENGINES
 from indexer.ingest import Indexer
 from indexer.schema import FACETS
 from indexer.search import SearchService
@@ -52,6 +54,10 @@ def _parser():
                    help="build a fresh index beside the live one, then swap it in")
     c.add_argument("--manifest", help="manifest to load (default documents/manifest.json)")
     c.add_argument("--no-manifest", action="store_true", help="do not load any manifest")
+    c.add_argument("--engine", choices=ENGINES,
+                   help="search engine to build (default $MINAMATA_ENGINE, else the live "
+                        "index's, else whoosh); another engine than the live index's "
+                        "means a rebuild from the kept text")
     c.set_defaults(run=cmd_index)
 
     c = sub.add_parser("add", help="add one PDF to an event")
@@ -167,6 +173,8 @@ def _parser():
 
 def cmd_index(args, settings):
     """Load the manifest, re-extract missing text, and update or rebuild the index."""
+    if getattr(args, "engine", None):
+        settings = replace(settings, engine=args.engine)
     indexer = Indexer(settings)
     manifest = None if args.no_manifest else (args.manifest or settings.manifest)
     with indexer.repo.writing():
@@ -236,7 +244,7 @@ def cmd_check(args, settings):
     """Report whether everything agrees; exit 1 if not."""
     indexer = Indexer(settings)
     report = check(indexer.repo, indexer.index, verify_hashes=not args.quick,
-                   ocr_command=settings.ocr_command)
+                   ocr_command=settings.ocr_command, engine=settings.engine or None)
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:

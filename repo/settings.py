@@ -40,6 +40,11 @@ class Settings:
                                  "renew their caches at most this often.")
     search_time_limit: float = _setting(3.0, "MINAMATA_SEARCH_TIME_LIMIT",
                                         "Seconds one search may run before it is cut short.")
+    engine: str = _setting("", "MINAMATA_ENGINE",
+                           "The search engine: whoosh or tantivy; empty keeps the live "
+                           "index's (Whoosh for a first index). Choosing another rebuilds "
+                           "the index from the kept text at the next write or `index`; "
+                           "searches use the engine of the live index.")
 
     @classmethod
     def from_env(cls, environ=None, **overrides):

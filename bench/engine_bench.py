@@ -1,0 +1,148 @@
+"""Both search engines side by side, in one run, on the same kept text (issue #15).
+
+    python bench/engine_bench.py [DATA_DIR] [--queries N] [--rounds R]
+
+DATA_DIR (default: the build benchmark's corpus) must hold an indexed repository. Its
+kept text is rebuilt by each engine into a copy (no PDF is read again); then the same
+queries (1-3 words and questions) run through the facade, with facets, on each engine,
+and, as floors, bare Whoosh (an OR of the words in `text_any`, every match scored) and
+bare tantivy (the same OR, top 10, with a terms aggregation per facet) on the same
+indexes. Prints p50/p95 per row and the ratios engine / its floor and Whoosh / tantivy.
+Warm: every query is asked once before timing. Run it on an idle machine.
+"""
+import argparse
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from indexer.analysis import analyse, neutral_analyzer  # noqa: E402
+from indexer.engines import ENGINES                # noqa: E402
+from indexer.index import IndexStore, rebuild      # noqa: E402
+from indexer.ingest import Indexer                 # noqa: E402
+from indexer.schema import FACETS                  # noqa: E402
+from indexer.search import SearchService           # noqa: E402
+from repo.settings import Settings                 # noqa: E402
+
+WORDS = ["mercury", "coal", "emissions", "power", "plants", "waste", "trade", "health",
+         "artisanal", "gold", "mining", "inventory", "article", "annex", "storage",
+         "mercurio", "emisiones", "carbón", "mercure", "charbon", "centrales", "déchets"]
+QUESTIONS = ["what did the workshop say about coal power plants",
+             "how is mercury waste stored in latin america",
+             "quelles sont les émissions de mercure des centrales au charbon",
+             "cuáles son las emisiones de mercurio de la minería de oro"]
+
+
+def queries(n, seed=7):
+    """`n` mixed queries: 1-3 common words, or a question."""
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        out.append(rng.choice(QUESTIONS) if i % 4 == 3 else
+                   " ".join(rng.sample(WORDS, rng.randint(1, 3))))
+    return out
+
+
+def timed(fn, items, rounds):
+    """[ms] of fn(item) for each item, `rounds` times, after one warm-up pass."""
+    for item in items:
+        fn(item)
+    spent = []
+    for _ in range(rounds):
+        for item in items:
+            started = time.perf_counter()
+            fn(item)
+            spent.append((time.perf_counter() - started) * 1000)
+    return spent
+
+
+def p(values, q):
+    """The q-quantile (0.5, 0.95) of a list of figures."""
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))]
+
+
+def bare_whoosh(pair):
+    """A function searching an OR of a query's words in text_any, all matches scored."""
+    from whoosh.query import Or, Term
+    from indexer.scoring import weighting
+    searcher = pair.docs.searcher(weighting=weighting())
+    analyzer = neutral_analyzer()
+
+    def search(text):
+        words = analyse(analyzer, text)
+        return searcher.search(Or([Term("text_any", w) for w in words]), limit=None)
+    return search
+
+
+def bare_tantivy(pair):
+    """The same OR in tantivy: top 10, and a terms aggregation per facet."""
+    import tantivy
+    searcher = pair.docs.searcher()
+    analyzer = neutral_analyzer()
+    aggs = {name: {"terms": {"field": name, "size": 100}} for name in FACETS}
+
+    def search(text):
+        q = tantivy.Query.boolean_query(
+            [(tantivy.Occur.Should, tantivy.Query.term_query(pair.schema, "text_any", w))
+             for w in analyse(analyzer, text)])
+        searcher.search(q, 10)
+        return searcher.aggregate(q, aggs)
+    return search
+
+
+def prepare(source, work, engine):
+    """A copy of `source` whose index `engine` rebuilt from the kept text; seconds taken."""
+    data = work / engine
+    shutil.copytree(source, data)
+    settings = Settings.from_env(environ={}, data_dir=data, workers=1, engine=engine)
+    ix = Indexer(settings)
+    ix.index = IndexStore(ix.index.root, engine=engine)
+    started = time.perf_counter()
+    with ix.repo.writing():
+        rebuild(ix.repo, ix.index)
+    return ix.index, time.perf_counter() - started
+
+
+def main(argv=None):
+    """Run the comparison and print its table."""
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("data", nargs="?",
+                    default=str(Path.home() / ".cache/minamata-bench/data"))
+    ap.add_argument("--queries", type=int, default=100)
+    ap.add_argument("--rounds", type=int, default=3)
+    args = ap.parse_args(argv)
+    qs = queries(args.queries)
+    rows = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for engine in ENGINES:
+            store, seconds = prepare(Path(args.data), Path(tmp), engine)
+            print(f"{engine}: rebuilt from kept text in {seconds:.1f} s", flush=True)
+            service = SearchService(store)
+            rows[f"{engine} engine (facade, facets)"] = timed(
+                lambda q: service.search(q, expand=False), qs, args.rounds)
+            bare = bare_whoosh if engine == "whoosh" else bare_tantivy
+            rows[f"bare {engine} (OR{', facets' if engine == 'tantivy' else ''})"] = \
+                timed(bare(store.open()), qs, args.rounds)
+            service.close()
+    print(f"\n{'':42} {'p50 ms':>8} {'p95 ms':>8}")
+    for name, values in rows.items():
+        print(f"{name:42} {p(values, 0.5):8.2f} {p(values, 0.95):8.2f}")
+    figures = {name: (p(v, 0.5), p(v, 0.95)) for name, v in rows.items()}
+    names = list(figures)
+    print()
+    for engine_row, floor_row in ((names[0], names[1]), (names[2], names[3])):
+        print(f"{engine_row} / its floor: p50 x{figures[engine_row][0] / figures[floor_row][0]:.1f}"
+              f", p95 x{figures[engine_row][1] / figures[floor_row][1]:.1f}")
+    print(f"whoosh engine / tantivy engine: p50 x{figures[names[0]][0] / figures[names[2]][0]:.1f}"
+          f", p95 x{figures[names[0]][1] / figures[names[2]][1]:.1f}")
+    print(f"(median of all {statistics.median(len(v) for v in rows.values())} timings per row)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,214 @@
+"""One conformance suite for every search engine (issue #15): the same hits, facet
+counts, pages, snippets and visibility on the shipped corpus, whichever engine indexed it.
+
+The Whoosh engine is the reference: each engine's answer is compared with Whoosh's for
+the same query on the same kept text. Score order may differ; hit sets may not.
+"""
+import shutil
+from dataclasses import replace
+
+import pytest
+
+from indexer.analysis import STEMMED_LANGUAGES, analyse, language_analyzer, neutral_analyzer
+from indexer.check import check
+from indexer.engines import ENGINES
+from indexer.index import IndexStore, rebuild
+from indexer.ingest import Indexer
+from indexer.search import SearchService
+from repo.settings import Settings
+
+QUERIES = [
+    "", "mercury", "coal", "coal power plants",
+    "what did the Hanoi workshop say about coal power plants?",
+    '"coal combustion"', "emiss*", "type:report", "language:es", "year:2019 mercury",
+    'mercury "unclosed', "*", "AND OR", ")))(", "a:b:c", "C++ 50%",
+    "mercurio", "centrales thermiques au charbon en Asie", "UNEP/MC/WS.2019/HAN/1",
+    "symbol:UNEP/MC/*", "coal -china", "coal NOT china", "+mercury coal china",
+    "coal OR lignite power", "(coal lignite) power", "coal^2 lignite", "coal-fired",
+    "annex D", "ртуть", "زئبق", "汞", "中国 汞", "the", "mercury " * 120,
+]
+FILTERS = [{}, {"language": ["en"]}, {"type": ["presentation"], "year": ["2019"]}]
+
+
+@pytest.fixture(scope="module")
+def engines(corpus_dir, tmp_path_factory):
+    """{engine: (SearchService, Indexer)}, each over its own copy of the corpus,
+    rebuilt by that engine from the kept text."""
+    out = {}
+    for name in ENGINES:
+        data = tmp_path_factory.mktemp(f"engine-{name}") / "data"
+        shutil.copytree(corpus_dir, data)
+        settings = Settings.from_env(environ={}, data_dir=data, workers=1, engine=name)
+        ix = Indexer(settings)
+        with ix.repo.writing():
+            rebuild(ix.repo, ix.index)
+        out[name] = (SearchService(IndexStore(ix.index.root), settings.search_time_limit), ix)
+    yield out
+    for service, _ in out.values():
+        service.close()
+
+
+def _summary(result, shown=None):
+    """What must be equal. A work with several matching versions is shown by its best
+    scoring one (no language preferred): scores may differ between engines, so works are
+    compared, and pages for the versions both engines show (`shown`)."""
+    return {"total": result.total,
+            "works": sorted(h.work for h in result.hits),
+            "facets": {k: sorted((v.value, v.count, v.selected) for v in vs)
+                       for k, vs in result.facets.items()},
+            "pages": {h.id: sorted(h.pages) for h in result.hits
+                      if shown is None or h.id in shown},
+            "suggestion": result.suggestion,
+            "narrowed": result.narrowed}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_live_index_is_of_the_chosen_engine(engines, engine):
+    service, ix = engines[engine]
+    assert service.engine == engine == ix.index.live_engine()
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("filters", FILTERS, ids=["none", "language", "type-year"])
+@pytest.mark.parametrize("query", QUERIES, ids=[q[:30] for q in QUERIES])
+def test_same_hits_facets_and_pages_as_whoosh(engines, engine, query, filters):
+    reference = engines["whoosh"][0].search(query[:1000], filters, page_size=100)
+    found = engines[engine][0].search(query[:1000], filters, page_size=100)
+    both = {h.id for h in reference.hits} & {h.id for h in found.hits}
+    assert _summary(found, both) == _summary(reference, both)
+    # With a language preferred, the version shown is decided above the seam: the same.
+    preferred = engines[engine][0].search(query[:1000], filters, page_size=100,
+                                          prefer_languages=["fr"])
+    assert sorted(h.id for h in preferred.hits) == sorted(
+        h.id for h in engines["whoosh"][0].search(query[:1000], filters, page_size=100,
+                                                  prefer_languages=["fr"]).hits)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_paging_and_date_sort(engines, engine):
+    service = engines[engine][0]
+    everything = service.search("mercury", page_size=100)
+    paged = [h.id for p in (1, 2, 3) for h in service.search("mercury", page=p,
+                                                             page_size=4).hits]
+    assert sorted(paged) == sorted(h.id for h in everything.hits)
+    dates = [h.date for h in service.search("mercury", sort="date", page_size=100).hits]
+    assert dates == sorted(dates, reverse=True)
+    late = service.search("mercury", page=50, page_size=5)
+    assert late.requested_page == 50 and late.page == -(-everything.total // 5)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_snippets_are_marked_from_a_matching_page(engines, engine):
+    result = engines[engine][0].search("coal", page_size=100)
+    with_text = [h for h in result.hits if h.text_status != "no_text"]
+    assert with_text
+    for hit in with_text:          # (a scanned deck is found by its title: no page)
+        assert "<mark>" in hit.snippet.lower(), hit.id
+        assert hit.pages and hit.pages == [p["page"] for p in hit.page_scores]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_locate_ranked_ids_and_similar(engines, engine):
+    service = engines[engine][0]
+    reference = engines["whoosh"][0]
+    hit = service.search("coal", page_size=1).hits[0]
+    located = service.locate("coal", hit.id)
+    assert sorted(located.pages) == sorted(reference.locate("coal", hit.id).pages)
+    assert located.best and "<mark>" in located.best[0].snippet
+    ids, total, partial = service.ranked_ids("mercury", limit=100)
+    want, want_total, _ = reference.ranked_ids("mercury", limit=100)
+    assert sorted(ids) == sorted(want) and total == want_total and not partial
+    similar = service.similar(hit.id)
+    assert similar and hit.id not in similar
+
+
+def test_drafts_are_invisible_unless_asked_for(engines):
+    by_engine = {}
+    for name in ENGINES:
+        service, ix = engines[name]
+        doc = ix.repo.document("hanoi-report")
+        with ix.repo.writing():
+            ix.repo.update_document(replace(doc, status="draft"))
+            ix.update_index()
+        public = service.search("coal", page_size=100)
+        staff = service.search("coal", page_size=100, include_unpublished=True)
+        by_engine[name] = (_summary(public), _summary(staff))
+        assert "hanoi-report" not in [h.id for h in public.hits]
+        assert "hanoi-report" in [h.id for h in staff.hits]
+        assert all(h.id != "hanoi-report" for h in service.search("hanoi").hits)
+        with ix.repo.writing():
+            ix.repo.update_document(doc)
+            ix.update_index()
+        assert "hanoi-report" in [h.id for h in service.search("coal", page_size=100).hits]
+    assert by_engine["tantivy"] == by_engine["whoosh"]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_rebuild_and_check_agree(engines, engine):
+    _, ix = engines[engine]
+    report = check(ix.repo, ix.index, verify_hashes=False, engine=engine)
+    assert report.ok, report.problems
+    other = [e for e in ENGINES if e != engine][0]
+    wrong = check(ix.repo, ix.index, verify_hashes=False, engine=other)
+    assert any("chosen engine" in p for p in wrong.problems)
+
+
+# Multilingual texts: the tokens tantivy is given are our analyzers' tokens, unchanged.
+TEXTS = {
+    "en": "Mercury emissions from coal-fired power plants, the Hanoï workshop's BAT/BEP.",
+    "fr": "Les émissions de mercure des centrales thermiques au charbon à Hanoï.",
+    "es": "Las emisiones de mercurio de las centrales eléctricas de carbón en La Paz.",
+    "ru": "Выбросы ртути от угольных электростанций и Минаматская конвенция.",
+    "ar": "انبعاثات الزئبق من محطات توليد الكهرباء التي تعمل بالفحم",
+    "zh": "燃煤电厂的汞排放与水俣公约",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(TEXTS))
+def test_tantivy_sees_exactly_our_analyzers_tokens(lang, tmp_path):
+    import tantivy
+    from indexer.engines.tantivy_engine import tokens
+
+    analyzers = {"text_any": neutral_analyzer()}
+    analyzers.update({f"text_{code}": language_analyzer(code) for code in STEMMED_LANGUAGES})
+    text = TEXTS[lang]
+    whitespace = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build()
+    for field, analyzer in analyzers.items():
+        ours = analyse(analyzer, text)
+        assert whitespace.analyze(tokens(field, text)) == ours, field
+        assert all(" " not in t and t for t in ours)
+
+
+def test_the_chosen_engine_stays_until_another_is_chosen(corpus_dir, tmp_path):
+    # A plain `index`, `serve`'s start or an upload (no engine chosen) keeps the live
+    # index's engine: none of them may switch a tantivy index back to the default.
+    import json
+    import os
+    from tests.conftest import make_pdf, run_cli
+    data = tmp_path / "data"
+    shutil.copytree(corpus_dir, data)
+    env = {k: v for k, v in os.environ.items() if k != "MINAMATA_ENGINE"}
+
+    def live():
+        return IndexStore(data / "index").live_engine()
+    run_cli("--data", str(data), "index", "--rebuild", "--engine", "tantivy", env=env)
+    assert live() == "tantivy"
+    run_cli("--data", str(data), "index", env=env)
+    assert live() == "tantivy"
+    ix = Indexer(Settings.from_env(environ={}, data_dir=data, workers=1))
+    pdf = make_pdf(tmp_path / "n.pdf", ["Tantivoxite findings on mercury storage."])
+    ix.add(pdf, "2019-osaka-waste", "report", title="Tantivoxite")
+    ix.close()
+    assert live() == "tantivy"
+    found = json.loads(run_cli("--data", str(data), "search", "tantivoxite", "--json",
+                               env=env).stdout)
+    assert found["total"] == 1
+    assert run_cli("--data", str(data), "check", "--quick", env=env).returncode == 0
+    # Chosen by the setting: the next write rebuilds with it, from the kept text.
+    run_cli("--data", str(data), "index", env=dict(env, MINAMATA_ENGINE="whoosh"))
+    assert live() == "whoosh"
+    assert json.loads(run_cli("--data", str(data), "search", "tantivoxite", "--json",
+                              env=env).stdout)["total"] == 1
+    wrong = run_cli("--data", str(data), "check", "--quick", check=False,
+                    env=dict(env, MINAMATA_ENGINE="tantivy"))
+    assert wrong.returncode == 1 and "chosen engine" in wrong.stdout + wrong.stderr
