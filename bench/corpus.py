@@ -96,11 +96,12 @@ def build(root, docs=2000, pages=10, events=50, procs=2):
     return manifest
 
 
-def shipped_corpus_indexer(data_dir):
-    """An Indexer on `data_dir` with documents/ (the shipped corpus) loaded and indexed."""
+def shipped_corpus_indexer(data_dir, engine=""):
+    """An Indexer on `data_dir` with documents/ (the shipped corpus) loaded and indexed
+    (by `engine`, else the default one)."""
     from indexer.ingest import Indexer
     from repo.settings import Settings
-    indexer = Indexer(Settings.from_env(environ={}, data_dir=data_dir))
+    indexer = Indexer(Settings.from_env(environ={}, data_dir=data_dir, engine=engine))
     with indexer.repo.writing():
         indexer.load_manifest(Path(__file__).resolve().parent.parent / "documents" /
                               "manifest.json")

@@ -113,7 +113,7 @@ def main(argv=None):
     """Run the comparison and print its table."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("data", nargs="?",
-                    default=str(Path.home() / ".cache/minamata-bench/data"))
+                    default=str(Path.home() / ".cache/minamata-bench/data-full"))
     ap.add_argument("--queries", type=int, default=100)
     ap.add_argument("--rounds", type=int, default=3)
     args = ap.parse_args(argv)

@@ -2,6 +2,7 @@
 peer engines in the same run, and the judged Minamata questions on the shipped corpus.
 
     python bench/relevance.py [--cranfield DIR] [--skip-peers] [--skip-minamata]
+                              [--engine whoosh|tantivy]
 
 Cranfield (../shared/ir/cranfield, or tests/data/cranfield): each of the 1,400 abstracts
 is rendered to a one-page PDF (cached under ~/.cache/minamata-bench), loaded with a
@@ -142,11 +143,13 @@ def cranfield_manifest(docs, root, procs=2):
     return path
 
 
-def index_manifest(manifest, data_dir, workers=2):
-    """An Indexer on `data_dir` with the manifest loaded and indexed (as `minamata index`)."""
+def index_manifest(manifest, data_dir, workers=2, engine=""):
+    """An Indexer on `data_dir` with the manifest loaded and indexed (as `minamata index`,
+    by `engine`, else the default one)."""
     from indexer.ingest import Indexer
     from repo.settings import Settings
-    indexer = Indexer(Settings.from_env(environ={}, data_dir=data_dir, workers=workers))
+    indexer = Indexer(Settings.from_env(environ={}, data_dir=data_dir, workers=workers,
+                                        engine=engine))
     with indexer.repo.writing():
         indexer.load_manifest(manifest)
         indexer.update_index()
@@ -167,11 +170,11 @@ def search_run(service, queries, to_id, depth=DEPTH, **kwargs):
     return run
 
 
-def ours_on_cranfield(docs, queries, cache, data_dir):
+def ours_on_cranfield(docs, queries, cache, data_dir, engine=""):
     """Our run over the Cranfield questions: {qid: [docid, ...]}."""
     from indexer.search import MatchCache, SearchService
     manifest = cranfield_manifest(docs, cache)
-    indexer = index_manifest(manifest, data_dir)
+    indexer = index_manifest(manifest, data_dir, engine=engine)
     service = SearchService(indexer.index, time_limit=30.0, cache=MatchCache())
     try:
         return search_run(service, queries, lambda h: int(h.id.split("-")[1]))
@@ -282,12 +285,12 @@ def minamata_run(service, questions, keys, **kwargs):
     return run, gains
 
 
-def ours_on_minamata(data_dir, questions, **kwargs):
+def ours_on_minamata(data_dir, questions, engine="", **kwargs):
     """({"all"|language|"cross-language": metrics}, questions whose best answer is not
     in the top 3) on the shipped corpus."""
     from bench.corpus import shipped_corpus_indexer
     from indexer.search import SearchService
-    indexer = shipped_corpus_indexer(data_dir)
+    indexer = shipped_corpus_indexer(data_dir, engine)
     service = SearchService(indexer.index, time_limit=30.0)
     try:
         run, gains = minamata_run(service, questions, work_keys(service), **kwargs)
@@ -324,6 +327,7 @@ def main():
     ap.add_argument("--skip-peers", action="store_true")
     ap.add_argument("--skip-minamata", action="store_true")
     ap.add_argument("--json", help="also write the figures to this file")
+    ap.add_argument("--engine", default="", help="our search engine (default: Whoosh)")
     args = ap.parse_args()
     docs, queries, qrels = load_cranfield(find_cranfield(args.cranfield))
     gains = {qid: cranfield_gains(qrels.get(qid, {})) for qid, _ in queries}
@@ -331,9 +335,11 @@ def main():
     _header(f"Cranfield: {len(docs)} documents, {len(queries)} questions")
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
-        run = ours_on_cranfield(docs, queries, Path(args.cache) / "cranfield", Path(tmp) / "data")
+        run = ours_on_cranfield(docs, queries, Path(args.cache) / "cranfield", Path(tmp) / "data",
+                                args.engine)
         figures["minamata"] = evaluate(run, gains)
-        print(_row("minamata (ours)", figures["minamata"], time.perf_counter() - started))
+        print(_row(f"minamata ({args.engine or 'whoosh'})", figures["minamata"],
+                   time.perf_counter() - started))
         empty = sum(1 for qid, _ in queries if not run.get(qid))
         print(f"  questions with no result: {empty} of {len(queries)}")
     if not args.skip_peers:
@@ -348,7 +354,7 @@ def main():
     if not args.skip_minamata and QUESTIONS.exists():
         questions = load_questions()
         with tempfile.TemporaryDirectory() as tmp:
-            out, misses = ours_on_minamata(Path(tmp) / "data", questions)
+            out, misses = ours_on_minamata(Path(tmp) / "data", questions, args.engine)
         _header(f"Minamata questions: {len(questions)} about the shipped corpus")
         for name, m in out.items():
             print(_row(name, m))
