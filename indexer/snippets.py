@@ -49,7 +49,7 @@ def make_snippet(text, matcher):
     """HTML for the best ~240-character passage of `text`, matched words in <mark>."""
     if not text:
         return ""
-    spans = [m.span() for m in _WORD.finditer(text) if matcher and matcher.matches(m.group())]
+    spans = _matching_spans(text, matcher) if matcher else []
     if not spans:
         return _cut(text, 0, None)
     start = _densest(spans)
@@ -59,12 +59,33 @@ def make_snippet(text, matcher):
     return _cut(text, begin, window)
 
 
+def _matching_spans(text, matcher):
+    """(start, end) of each word of `text` the matcher accepts. Each distinct word is
+    judged once, and the occurrences of those accepted are then found by one regular
+    expression: asking word by word was a third of a search's time on the tantivy engine.
+    `\b` and `\w+` agree on what a word is, so the spans are those of `_WORD`."""
+    heads = matcher.heads
+    # Folding changes no ASCII letter but its case: a word whose first three letters are
+    # ASCII and begin no query word is ruled out here, without a call.
+    accepted = [w for w in set(_WORD.findall(text))
+                if (w[:3].lower() in heads or not w[:3].isascii()) and matcher.matches(w)]
+    if not accepted:
+        return []
+    accepted.sort(key=len, reverse=True)
+    words = re.compile(r"\b(?:" + "|".join(map(re.escape, accepted)) + r")\b")
+    return [m.span() for m in words.finditer(text)]
+
+
 def _densest(spans):
-    best, best_count = spans[0][0], 0
+    # Spans are in text order, so their ends rise: the spans a window starting at each
+    # one holds are counted with a second pointer, not by rescanning the rest.
+    best, best_count, j = spans[0][0], 0, 0
     for i, (s, _) in enumerate(spans):
-        count = sum(1 for t, e in spans[i:] if e <= s + WINDOW)
-        if count > best_count:
-            best, best_count = s, count
+        j = max(j, i)
+        while j < len(spans) and spans[j][1] <= s + WINDOW:
+            j += 1
+        if j - i > best_count:
+            best, best_count = s, j - i
     return best
 
 
