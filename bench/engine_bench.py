@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from indexer.analysis import analyse, neutral_analyzer  # noqa: E402
 from indexer.engines import ENGINES                # noqa: E402
-from indexer.index import IndexStore, rebuild      # noqa: E402
+from indexer.index import rebuild                  # noqa: E402
 from indexer.ingest import Indexer                 # noqa: E402
 from indexer.schema import FACETS                  # noqa: E402
 from indexer.search import SearchService           # noqa: E402
@@ -102,7 +102,6 @@ def prepare(source, work, engine):
     shutil.copytree(source, data)
     settings = Settings.from_env(environ={}, data_dir=data, workers=1, engine=engine)
     ix = Indexer(settings)
-    ix.index = IndexStore(ix.index.root, engine=engine)
     started = time.perf_counter()
     with ix.repo.writing():
         rebuild(ix.repo, ix.index)

@@ -15,7 +15,6 @@ from whoosh.query import Every
 
 from indexer.analysis import fold
 from indexer.errors import QueryError
-from indexer.facets import FacetValues  # noqa: F401  (kept importable from here)
 from indexer.index import retrying
 from indexer.query import (MAX_QUERY_CHARS, any_part, bound_prefixes, current_deadline,
                            deadline, parse_query, query_words)

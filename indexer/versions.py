@@ -7,11 +7,11 @@ after setting aside what every document of the event shares (its city, its year,
 sample notice), which tells nothing about a pair.
 """
 import re
-import threading
 from collections import Counter
 from dataclasses import dataclass
 
 from indexer.analysis import fold
+from indexer.search import LRU
 from indexer.thesaurus import concepts_in
 
 MIN_PAGE_RATIO = 0.6      # page counts within this ratio of each other
@@ -106,39 +106,22 @@ _WORD = re.compile(r"[^\W\d_]+")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;•\n])\s*$")
 
 
-class _AnchorMemo:
-    """The page anchors of recently compared texts, by content: every upload to an event
-    compares it with all the event's documents, and reading and scanning each text again
-    made an upload's cost grow with the event (bench/staff_load.py: most of a web
-    process's upload time). Keyed by the PDF's hash and the state of its OCR result, so
-    a text OCR later changed is read afresh."""
-
-    def __init__(self, size=4096):
-        self.size, self._items, self._lock = size, {}, threading.Lock()
-
-    def get(self, repo, doc):
-        """The page anchors of a document's kept text."""
-        try:
-            ocr = repo.ocr.path(doc.sha256).stat().st_mtime_ns
-        except FileNotFoundError:
-            ocr = None
-        key = (doc.sha256, ocr)
-        with self._lock:
-            found = self._items.get(key)
-        if found is None:
-            found = _page_anchors(repo.text(doc))
-            with self._lock:
-                if len(self._items) >= self.size:
-                    self._items.pop(next(iter(self._items)))     # the oldest in
-                self._items[key] = found
-        return found
-
-
-_MEMO = _AnchorMemo()
+# The page anchors of recently compared texts, by content: every upload to an event
+# compares it with all the event's documents, and reading and scanning each text again
+# made an upload's cost grow with the event (bench/staff_load.py: most of a web process's
+# upload time). Keyed by the PDF's hash and the state of its OCR result, so a text OCR
+# later changed is read afresh.
+_ANCHORS = LRU(4096)
 
 
 def _anchors_of(repo, doc):
-    return _MEMO.get(repo, doc)
+    """The page anchors of a document's kept text (remembered by content)."""
+    try:
+        ocr = repo.ocr.path(doc.sha256).stat().st_mtime_ns
+    except FileNotFoundError:
+        ocr = None
+    return _ANCHORS.get_or_make((doc.sha256, ocr),
+                                lambda: (_page_anchors(repo.text(doc)), True))
 
 
 def _page_anchors(kept):
