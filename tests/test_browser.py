@@ -17,17 +17,30 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run", "--disable-sync"]
 
 
+def served_copy(corpus_dir, folder, account=None, password=None):
+    """A generator for a module fixture: the web UI over a copy of the corpus in `folder`
+    (with `account`, a (name, role), if given), served by waitress on a free loopback
+    port; yields (base URL, settings) and stops the server after."""
+    data = folder / "data"
+    shutil.copytree(corpus_dir, data)
+    settings = Settings.from_env(environ={}, data_dir=data, workers=1)
+    if account:
+        from repo.store import Repository
+        repo = Repository(settings)
+        repo.accounts.add(account[0], password, account[1])
+        repo.close()
+    server = waitress.create_server(create_app(WebSettings(store=settings)),
+                                    host="127.0.0.1", port=0, threads=4)
+    threading.Thread(target=server.run, daemon=True).start()
+    yield f"http://127.0.0.1:{server.effective_port}", settings
+    server.close()
+
+
 @pytest.fixture(scope="module")
 def base_url(corpus_dir, tmp_path_factory):
     """The web UI served by waitress on a free loopback port."""
-    data = tmp_path_factory.mktemp("browser") / "data"
-    shutil.copytree(corpus_dir, data)
-    app = create_app(WebSettings(store=Settings.from_env(environ={}, data_dir=data)))
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
+    for url, _settings in served_copy(corpus_dir, tmp_path_factory.mktemp("browser")):
+        yield url
 
 
 @pytest.fixture(scope="module")

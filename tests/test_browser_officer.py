@@ -1,18 +1,12 @@
 """Browser test of an officer's path (issue 12): upload, see where the title came from,
 correct it (title, language from the list, "version of" from the list), retract, delete
 after confirming, and restore from the trash page."""
-import shutil
-import threading
 
 import pytest
-import waitress
 from playwright.sync_api import expect
 
-from repo.settings import Settings
 from repo.store import Repository
-from tests.test_browser import browser  # noqa: F401
-from webui import create_app
-from webui.settings import WebSettings
+from tests.test_browser import browser, served_copy  # noqa: F401
 
 PASSWORD = "a long enough password"
 EVENT = "2019-osaka-waste"
@@ -22,17 +16,8 @@ ORIGINAL = "osaka-pres-japan"
 @pytest.fixture(scope="module")
 def officer_url(corpus_dir, tmp_path_factory):
     """The web UI over a copy of the corpus, with an admin `root`, served by waitress."""
-    data = tmp_path_factory.mktemp("browser-officer") / "data"
-    shutil.copytree(corpus_dir, data)
-    settings = Settings.from_env(environ={}, data_dir=data, workers=1)
-    repo = Repository(settings)
-    repo.accounts.add("root", PASSWORD, "admin")
-    repo.close()
-    server = waitress.create_server(create_app(WebSettings(store=settings)), host="127.0.0.1",
-                                    port=0, threads=4)
-    threading.Thread(target=server.run, daemon=True).start()
-    yield f"http://127.0.0.1:{server.effective_port}", settings
-    server.close()
+    yield from served_copy(corpus_dir, tmp_path_factory.mktemp("browser-officer"),
+                           ("root", "admin"), PASSWORD)
 
 
 def test_officer_uploads_corrects_retracts_deletes_and_restores(officer_url, browser,  # noqa: F811

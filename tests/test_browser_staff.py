@@ -1,34 +1,19 @@
 """Browser test of the staff flow: sign in, upload to a new event, find it, correct its
 title, retract it, and see it gone for an anonymous visitor."""
-import shutil
-import threading
 
 import pytest
-import waitress
 from playwright.sync_api import expect, sync_playwright
 
-from repo.settings import Settings
-from repo.store import Repository
-from tests.test_browser import ARGS, CHROMIUM
-from webui import create_app
-from webui.settings import WebSettings
+from tests.test_browser import ARGS, CHROMIUM, served_copy
 
 PASSWORD = "a long enough password"
 
 
 @pytest.fixture(scope="module")
 def base_url(corpus_dir, tmp_path_factory):
-    data = tmp_path_factory.mktemp("browser-staff") / "data"
-    shutil.copytree(corpus_dir, data)
-    settings = Settings.from_env(environ={}, data_dir=data, workers=1)
-    repo = Repository(settings)
-    repo.accounts.add("amina", PASSWORD, "editor")
-    repo.close()
-    server = waitress.create_server(create_app(WebSettings(store=settings)), host="127.0.0.1",
-                                    port=0, threads=4)
-    threading.Thread(target=server.run, daemon=True).start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
+    for url, _settings in served_copy(corpus_dir, tmp_path_factory.mktemp("browser-staff"),
+                                      ("amina", "editor"), PASSWORD):
+        yield url
 
 
 def test_staff_flow(base_url, samples):
