@@ -96,6 +96,46 @@ def bare_tantivy(pair):
     return search
 
 
+def bare_tantivy_shown(pair):
+    """The issue's bare tantivy: the same OR, top 10 and a terms aggregation per facet,
+    then the ten hits' pages (one search of the pages index, scoped to them) and a
+    snippet of each hit's best page by tantivy's SnippetGenerator: what a results page
+    shows, with nothing of ours in between."""
+    import json
+    import tantivy
+    docs, pages = pair.docs.searcher(), pair.pages.searcher()
+    analyzer = neutral_analyzer()
+    aggs = {name: {"terms": {"field": name, "size": 100}} for name in FACETS}
+
+    def search(text):
+        words = analyse(analyzer, text)
+        q = tantivy.Query.boolean_query(
+            [(tantivy.Occur.Should, tantivy.Query.term_query(pair.schema, "text_any", w))
+             for w in words])
+        top = docs.search(q, 10).hits
+        docs.aggregate(q, aggs)
+        ids = [json.loads(bytes(docs.doc(a).get_first("stored")))["doc_id"] for _, a in top]
+        if not ids:
+            return []
+        scope = tantivy.Query.boolean_query(
+            [(tantivy.Occur.Should, tantivy.Query.term_query(pair.schema, "doc_id", i))
+             for i in ids])
+        on_pages = tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, q), (tantivy.Occur.Must, scope)])
+        best = {}
+        for _, a in pages.search(on_pages, 100 * len(ids)).hits:
+            page = json.loads(bytes(pages.doc(a).get_first("stored")))
+            best.setdefault(page["doc_id"], page)
+        generator = tantivy.SnippetGenerator.create(pages, q, pair.schema, "text_any")
+        out = []
+        for page in best.values():
+            doc = tantivy.Document()
+            doc.add_text("text_any", page.get("body", ""))
+            out.append(generator.snippet_from_doc(doc).to_html())
+        return out
+    return search
+
+
 def prepare(source, work, engine):
     """A copy of `source` whose index `engine` rebuilt from the kept text; seconds taken."""
     data = work / engine

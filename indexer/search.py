@@ -17,7 +17,7 @@ from indexer.analysis import fold
 from indexer.errors import QueryError
 from indexer.index import retrying
 from indexer.query import (MAX_QUERY_CHARS, any_part, bound_prefixes, current_deadline,
-                           deadline, parse_query, query_words)
+                           deadline, parse_query, past_deadline, query_words)
 from indexer.thesaurus import expand as expand_query
 from indexer.schema import FACETS
 from indexer.snippets import WordMatcher, make_snippet
@@ -225,12 +225,12 @@ class SearchService:
         prefer = list(filters.get("language", [])) + [p for p in prefer_languages if p]
         run = _Run(view, q, filters, self.time_limit, public_only=not include_unpublished,
                    prefer=prefer, cache=self.cache)
-        hits, total = run.hits(sort, page, page_size)
+        hits, total = run.hits(sort, page, page_size, want=ids_up_to)
         asked, last = page, max(1, -(-total // page_size))
         if total and page > last:
             # Past the end (an old link, a hand-typed URL): the last page, and say so.
             page = last
-            hits, total = run.hits(sort, page, page_size)
+            hits, total = run.hits(sort, page, page_size, want=ids_up_to)
         facets = run.facets()
         suggestion = None
         if total == 0 and query.strip():
@@ -349,6 +349,9 @@ class SearchService:
         return changed if total else None
 
 
+_NO_TOP = ()                     # cached: the engine has no top works for this search
+
+
 class _Run:
     """One query with its filters against one engine's view of the index."""
 
@@ -368,6 +371,7 @@ class _Run:
         self._matched = None
         self._matcher = None
         self._works = []
+        self._top = None             # a TopWorks, when the engine found the first works
 
     def count(self):
         """The number of matching documents (for checking a suggestion)."""
@@ -412,9 +416,39 @@ class _Run:
             passing = sorted(passing, key=lambda d: dates[d][:1], reverse=True)
         return self.facet_values.works(passing)
 
+    def top_works(self, sort, want):
+        """The engine's own TopWorks of the first `want` works (kept in the match
+        cache), or None when it has none for this search: browsing, a date sort or
+        filter, or a query it cannot match natively."""
+        ask = getattr(self.view, "top_works", None)
+        if ask is None or sort != "relevance" or isinstance(self.q, Every) or \
+                any(name in DATE_RANGE for name in self.filters):
+            return None
+
+        def make():
+            top = ask(self.q, self.filters, want, self.public_only)
+            if top is None:
+                return _NO_TOP, True
+            partial = past_deadline()
+            self.partial = self.partial or partial
+            return top, not partial
+        if self.cache is None:
+            top = make()[0]
+        else:
+            key = (self.generation, "top", repr(self.q), self.public_only,
+                   repr(sorted(self.filters.items())), want)
+            end = current_deadline()
+            top = self.cache.matches.get_or_make(
+                key, make, wait=None if end is None else end - time.monotonic())
+        return None if top is _NO_TOP else top
+
     def representatives(self, sort, limit):
         """(the doc ids of the first `limit` works' shown versions, the number of works),
         without their pages or snippets."""
+        top = self._top = self.top_works(sort, limit)
+        if top is not None:
+            self._works = top.works
+            return self.representative_ids(limit), top.total
         self._works = self.ordered_works(sort)
         return self.representative_ids(limit), len(self._works)
 
@@ -424,18 +458,26 @@ class _Run:
         return [self.view.stored(self._representative(group))["doc_id"]
                 for group in self._works[:limit]]
 
-    def hits(self, sort, page, page_size):
-        """The hits of one page of results (one per work) and the number of works."""
-        works = self._works = self.ordered_works(sort)
-        # The matches ordered_works collected: without a cache, asking again searches again.
-        ranked, scores = self._matched
+    def hits(self, sort, page, page_size, want=0):
+        """The hits of one page of results (one per work) and the number of works
+        (`want`: at least so many first works will be asked of representative_ids)."""
+        top = self._top = self.top_works(sort, max(want, page * page_size))
+        if top is not None:
+            works, total, score_of = top.works, top.total, top.scores
+        else:
+            works = self.ordered_works(sort)
+            total = len(works)
+            # The matches ordered_works collected: without a cache, asking again
+            # searches again.
+            ranked, scores = self._matched
+            score_of = dict(zip(ranked, scores)) if scores else {}
+        self._works = works
         shown = [self._representative(group)
                  for group in works[(page - 1) * page_size: page * page_size]]
-        score_of = dict(zip(ranked, scores)) if shown and scores else {}
         fields = [self.view.stored(docnum) for docnum in shown]
         where = self._pages([f["doc_id"] for f in fields])
         return [self._hit(f, score_of.get(docnum, 0.0), where.get(f["doc_id"], ([], "")))
-                for docnum, f in zip(shown, fields)], len(works)
+                for docnum, f in zip(shown, fields)], total
 
     def _apply_filters(self, ranked):
         """(the documents passing every facet filter, in order; {facet: those failing
@@ -464,6 +506,9 @@ class _Run:
         """{facet: [FacetValue]}: a facet with no selection is counted over the hits; a
         facet with a selection over what every other filter lets through (call after
         `hits`)."""
+        if self._top is not None:
+            return {name: self._values(name, self._top.counts.get(name, {}))
+                    for name in FACETS}
         plain = [f for f in FACETS if f not in self.filters]
         out = self.facet_values.count(plain, self._passing)
         for name in (f for f in self.filters if f in FACETS):

@@ -212,3 +212,72 @@ def test_the_chosen_engine_stays_until_another_is_chosen(corpus_dir, tmp_path):
     wrong = run_cli("--data", str(data), "check", "--quick", check=False,
                     env=dict(env, MINAMATA_ENGINE="tantivy"))
     assert wrong.returncode == 1 and "chosen engine" in wrong.stdout + wrong.stderr
+
+
+def _everything(result):
+    return (result.total, result.page, result.partial,
+            [(h.id, h.score, h.pages, h.page_scores, h.snippet) for h in result.hits],
+            {k: [(v.value, v.count, v.selected) for v in vs] for k, vs in result.facets.items()},
+            result.first_ids)
+
+
+@pytest.mark.parametrize("bound", ["tight", "useless"])
+@pytest.mark.parametrize("prefer", [(), ("fr",), ("es", "en")], ids=["none", "fr", "es-en"])
+def test_tantivys_own_top_works_are_what_scoring_every_match_gives(engines, monkeypatch,
+                                                                    prefer, bound):
+    """tantivy finds the first works, their number and the facet counts itself
+    (TantivyView.top_works); the facade scoring every match must give exactly the same
+    page. One candidate at first, so that versions ranked below the candidates are
+    fetched; with a useless bound (every match ranked alike), the candidates must grow
+    until they are all the matches."""
+    import tantivy
+    from indexer.engines import tantivy_engine
+    service = engines["tantivy"][0]
+    shared = service._current().facet_values.shared()
+    assert shared                 # a work of two language versions, to group
+    if bound == "useless":
+        monkeypatch.setattr(tantivy_engine, "_bound", lambda schema, q: tantivy.Query.
+                            const_score_query(tantivy.Query.all_query(), 1e9))
+    own, above = tantivy_engine.TantivyView.top_works, tantivy_engine._above
+    calls = {"top": 0, "native": 0, "rounds": 0}
+
+    def counted(view, *args):
+        top = own(view, *args)
+        calls["top"] += 1
+        calls["native"] += top is not None
+        return top
+
+    def round_counted(bound):
+        calls["rounds"] += 1
+        return above(bound)
+    monkeypatch.setattr(tantivy_engine, "TOP_CANDIDATES", 1)
+    monkeypatch.setattr(tantivy_engine, "_above", round_counted)
+    cases = [(q[:1000], f, page, size, drafts, ids)
+             for q in QUERIES for f in FILTERS + [{"language": ["fr", "es"]}, {"from": ["2019"]}]
+             for page, size, drafts, ids in ((1, 1, False, 0), (4, 1, False, 0),
+                                             (2, 3, True, 7))]
+
+    def run():
+        return [_everything(service.search(q, f, page=page, page_size=size,
+                                           include_unpublished=drafts,
+                                           prefer_languages=prefer, ids_up_to=ids))
+                for q, f, page, size, drafts, ids in cases]
+    monkeypatch.setattr(tantivy_engine.TantivyView, "top_works", counted)
+    fast = run()
+    monkeypatch.setattr(tantivy_engine.TantivyView, "top_works", lambda *a: None)
+    slow = run()
+    for case, a, b in zip(cases, fast, slow):
+        assert a == b, case
+    # Natively answered for most searches (not browsing, not a date filter). With the
+    # useless bound no check can pass (every score is below it): each is a round more.
+    assert calls["native"] > len(cases) / 2
+    assert calls["rounds"] > 20 or bound == "tight"
+
+
+def test_tantivys_top_works_leaves_browsing_and_date_filters_to_the_facade(engines):
+    view = engines["tantivy"][0]._current()
+    from whoosh.query import Every, Term
+    assert view.top_works(Every(), {}, 10, True) is None
+    assert view.top_works(Term("text_any", "coal"), {"from": ["2019"]}, 10, True) is None
+    top = view.top_works(Term("text_any", "coal"), {}, 10, True)
+    assert top.total == len(top.works) > 0 and top.counts["language"]

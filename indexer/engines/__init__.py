@@ -16,9 +16,16 @@ indexer.query, written once. An engine provides, per index directory:
   `first_page(doc_id)`, `document_text(doc_id)`, `more_like(docnum, text, top,
   public_only)`, `doc_frequency(field, term)`, `corrections(term, limit)`.
 
+An engine's View may also offer `top_works(q, filters, want, public_only)`: a TopWorks
+of the first `want` works in relevance order, the number of works and the facet counts,
+found without scoring every match, or None when it cannot answer that query exactly
+(the facade then ranks every match itself).
+
 A docnum is the engine's dense number of a `doc` entry within one View; `match`
 returns [(score, docnum)] best first, and (with `partial`) whether the time limit cut it.
 """
+from dataclasses import dataclass
+
 ENGINES = ("whoosh", "tantivy")
 DEFAULT_ENGINE = "whoosh"
 MARKER = "ENGINE"            # in an index directory: the engine that wrote it
@@ -43,3 +50,14 @@ def engine_of(path):
     except OSError:
         return DEFAULT_ENGINE
     return name or DEFAULT_ENGINE
+
+
+@dataclass
+class TopWorks:
+    """The first works of a query in relevance order, as an engine found them itself."""
+
+    works: list          # [[docnum, ...]]: each work's matching versions, best first
+    scores: dict         # {docnum: score} of those versions
+    total: int           # the number of matching works, after the filters
+    counts: dict         # {facet: {value: works}}; a filtered facet counted without its
+    #                      own filter (the facade's faceting rule)

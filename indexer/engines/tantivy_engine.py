@@ -16,12 +16,14 @@ import bisect
 import json
 import math
 from collections import Counter
+from itertools import combinations
 from pathlib import Path
 
 import tantivy
 from whoosh import query as wq
 
 from indexer.analysis import analyse
+from indexer.engines import TopWorks
 from indexer.facets import FacetValues
 from indexer.query import BestMatch, Without, past_deadline
 from indexer.schema import FACETS, TEXT_FIELDS, build_schema
@@ -34,6 +36,8 @@ RAW_FIELDS = ("kind", "doc_id", "work", "index_key", "status", "date", "symbol")
 PHRASE_FIELDS = ("title", "text_any")          # with positions, as in the Whoosh schema
 VOCABULARY_FIELDS = ("title", "text_any", "symbol")   # listed for prefixes, did-you-mean
 VOCABULARY_MAX = 65_000      # tantivy's bucket limit: beyond it, the commonest words
+TOP_CANDIDATES = 64          # entries scored exactly at first by top_works (then x4)
+SUBSETS_MAX_PARTS = 6        # a best match of more parts is bounded by its parts' sum
 _ANALYSIS = build_schema()   # the analyzers of each text field
 
 
@@ -338,30 +342,33 @@ class TantivyView:
         except _TimeUp:
             return {}, True
 
-    def _evaluate(self, q):
-        """{docnum: score} of a query over the `doc` entries."""
+    def _evaluate(self, q, scope=None):
+        """{docnum: score} of a query over the `doc` entries (with `scope`, a tantivy
+        query, over those it matches only: the same scores, since it adds none)."""
         if past_deadline():
             raise _TimeUp
         if not _needs_python(q):
             native = translate(self.tschema, q)
-            return {self._docnum_of[(a.segment_ord, a.doc)]: sc
-                    for sc, a in _all(self.s, native)
-                    if (a.segment_ord, a.doc) in self._docnum_of}
+            if scope is not None:
+                native = _filtered(native, [scope])
+            docnum_of = self._docnum_of
+            return {docnum_of[(a.segment_ord, a.doc)]: sc
+                    for sc, a in _all(self.s, native)}
         if isinstance(q, BestMatch):
-            out = _best_match(q, [self._evaluate(sub) for sub in q.subqueries])
+            out = _best_match(q, [self._evaluate(sub, scope) for sub in q.subqueries])
         elif isinstance(q, Without):
-            base, excluded = (self._evaluate(sub) for sub in q.subqueries)
+            base, excluded = (self._evaluate(sub, scope) for sub in q.subqueries)
             out = {n: sc for n, sc in base.items() if n not in excluded}
         elif isinstance(q, wq.AndMaybe):
-            a, b = self._evaluate(q.a), self._evaluate(q.b)
+            a, b = self._evaluate(q.a, scope), self._evaluate(q.b, scope)
             out = {n: sc + b.get(n, 0.0) for n, sc in a.items()}
         elif isinstance(q, wq.And):
-            parts = [self._evaluate(sub) for sub in q.subqueries]
+            parts = [self._evaluate(sub, scope) for sub in q.subqueries]
             common = set.intersection(*(set(p) for p in parts)) if parts else set()
             out = {n: sum(p[n] for p in parts) for n in common}
         elif isinstance(q, wq.Or):
             out = {}
-            for part in (self._evaluate(sub) for sub in q.subqueries):
+            for part in (self._evaluate(sub, scope) for sub in q.subqueries):
                 for n, sc in part.items():
                     out[n] = out.get(n, 0.0) + sc
         else:
@@ -369,6 +376,121 @@ class TantivyView:
         if q.boost != 1.0 and not isinstance(q, BestMatch):    # BestMatch applies its own
             out = {n: sc * q.boost for n, sc in out.items()}
         return out
+
+    # -- the first works without scoring every match ----------------------------------
+    def top_works(self, q, filters, want, public_only):
+        """A TopWorks of the first `want` works of `q` in relevance order, or None when
+        the query cannot be matched natively (a best match needing more than two words,
+        or a date filter): then the facade scores every match.
+
+        Which entries match, how many works and the facet counts come from tantivy (a
+        best match of "two of these words" written as a boolean query; terms
+        aggregations). Scores are exact for the top candidates only: tantivy ranks the
+        matches by a bound no lower than each one's score (a best match's parts summed,
+        before its coordination factor), our own arithmetic scores the best K of them,
+        and K grows until the `want`-th work's score is above the bound of every entry
+        left out, so the order is the one scoring every match would give."""
+        if isinstance(q, wq.Every) or any(name not in FACETS for name in filters):
+            return None
+        try:
+            match = _native_match(self.tschema, q)
+            bound = _bound(self.tschema, q)
+        except _NotNative:
+            return None
+        try:
+            return self._top_works(q, match, bound, filters, want, public_only)
+        except _TimeUp:
+            return TopWorks([], {}, 0, {})
+
+    def _conditions(self, filters, public_only, leave_out=None):
+        out = [self._filter_query("status", ["published"])] if public_only else []
+        return out + [self._filter_query(name, values) for name, values in filters.items()
+                      if name != leave_out]
+
+    def _filter_query(self, name, values):
+        return tantivy.Query.term_set_query(self.tschema, name, list(values))
+
+    def _docnums(self, hits):
+        docnum_of = self._docnum_of
+        return [(sc, docnum_of[(a.segment_ord, a.doc)]) for sc, a in hits]
+
+    def _top_works(self, q, match, bound, filters, want, public_only):
+        conditions = self._conditions(filters, public_only)
+        ranked = tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, bound),
+             (tantivy.Occur.Must, tantivy.Query.const_score_query(match, 0.0))]
+            + [(tantivy.Occur.Must, tantivy.Query.const_score_query(c, 0.0))
+               for c in conditions])
+        shared = self.facet_values.shared()
+        k = max(TOP_CANDIDATES, 2 * want)
+        while True:
+            if past_deadline():
+                raise _TimeUp
+            found = self.s.search(ranked, limit=k, count=True)
+            candidates = self._docnums(found.hits)
+            exact = self._evaluate(q, self._scope([n for _, n in candidates]))
+            order = sorted(exact, key=lambda n: (-exact[n], n))
+            works = self.facet_values.works(order)[:want]
+            if len(candidates) < k or len(works) >= want and (
+                    not works or exact[works[-1][0]] > _above(candidates[-1][0])):
+                break                # every match scored, or none left out could rank
+            k *= 4
+        allowed = {name: self.facet_values.having(name, values)
+                   for name, values in filters.items()}
+        matched = self._matching(match, public_only, shared)
+        passing = [n for n in matched if all(n in ok for ok in allowed.values())]
+        works = self._whole_works(q, works, exact, passing, shared)
+        total = found.count - _repeats(passing, shared)
+        counts = self._facet_counts(match, filters, public_only, matched, shared, allowed)
+        return TopWorks(works, exact, total, counts)
+
+    def _scope(self, docnums):
+        return tantivy.Query.term_set_query(
+            self.tschema, "doc_id", [self._stored[n]["doc_id"] for n in docnums])
+
+    def _matching(self, match, public_only, among):
+        """The docnums of `among` matching `match` (and published, if `public_only`)."""
+        if not among:
+            return []
+        q = _filtered(match, self._conditions({}, public_only) + [self._scope(among)])
+        return sorted(n for _, n in self._docnums(_all(self.s, q)))
+
+    def _whole_works(self, q, works, exact, passing, shared):
+        """The works with all their matching versions that pass the filters (a version
+        may rank below the candidates scored), each work's best first."""
+        by_work = {}
+        for n in passing:
+            by_work.setdefault(shared[n], []).append(n)
+        versions = {id(group): by_work.get(shared[group[0]], group) for group in works
+                    if group[0] in shared}
+        missing = [n for group in versions.values() for n in group if n not in exact]
+        if missing:
+            exact.update(self._evaluate(q, self._scope(missing)))
+        return [sorted(versions[id(g)], key=lambda n: (-exact[n], n)) if id(g) in versions
+                else g for g in works]
+
+    def _facet_counts(self, match, filters, public_only, matched, shared, allowed):
+        """{facet: {value: works}}, each selected facet without its own filter."""
+        out = self._aggregate(match, self._conditions(filters, public_only),
+                              [f for f in FACETS if f not in filters])
+        for name in (f for f in FACETS if f in filters):
+            out.update(self._aggregate(
+                match, self._conditions(filters, public_only, leave_out=name), [name]))
+        for name, counts in out.items():
+            # Versions of one work count once per value (as indexer.facets counts).
+            versions = [n for n in matched
+                        if all(n in ok for f, ok in allowed.items() if f != name)]
+            for value, extra in _version_repeats(versions, shared,
+                                                 self.facet_values.values(name)).items():
+                counts[value] -= extra
+        return out
+
+    def _aggregate(self, match, conditions, names):
+        query = _filtered(match, conditions)
+        aggs = {name: {"terms": {"field": name, "size": VOCABULARY_MAX}} for name in names}
+        found = self.s.aggregate(query, aggs)
+        return {name: {b["key"]: b["doc_count"] for b in found[name]["buckets"]}
+                for name in names}
 
     def page_matches(self, q, doc_ids):
         """({doc id: [(score, page, page ref)]}, partial) of the pages matching `q`."""
@@ -444,6 +566,126 @@ class TantivyView:
                 found.append((-counts[i], word))
             i += 1
         return [w for _, w in sorted(found)[:limit]]
+
+
+def _filtered(query, conditions):
+    """`query` restricted to what every condition matches, its scores unchanged."""
+    if not conditions:
+        return query
+    return tantivy.Query.boolean_query(
+        [(tantivy.Occur.Must, query)]
+        + [(tantivy.Occur.Must, tantivy.Query.const_score_query(c, 0.0)) for c in conditions])
+
+
+def _above(bound):
+    # Our sums and tantivy's may differ in the last bits: a margin keeps "above" strict.
+    return bound * (1 + 1e-9) + 1e-12
+
+
+def _repeats(versions, shared):
+    """How many of `versions` are second (third...) versions of a work."""
+    works = Counter(shared[n] for n in versions)
+    return sum(c - 1 for c in works.values())
+
+
+def _version_repeats(versions, shared, values):
+    """{value: how many of `versions` repeat a value another version of their work has}."""
+    seen = Counter()
+    for n in versions:
+        for value in values[n]:
+            seen[(shared[n], value)] += 1
+    out = Counter()
+    for (_, value), c in seen.items():
+        out[value] += c - 1
+    return {v: c for v, c in out.items() if c}
+
+
+class _NotNative(Exception):
+    """A query tantivy cannot match by itself."""
+
+
+def _native_match(schema, q):
+    """The tantivy query matching exactly the entries `q` matches (its scores aside):
+    a best match of at most two words written out as "this one and one of the later
+    ones". _NotNative for a best match needing more."""
+    Q, Occur = tantivy.Query, tantivy.Occur
+    if not _needs_python(q):
+        return translate(schema, q)
+    if isinstance(q, BestMatch):
+        parts = [_native_match(schema, sub) for sub in q.subqueries]
+        if q.minimum <= 0:
+            return Q.all_query()
+        if q.minimum > 2:
+            raise _NotNative
+        alone = [p for p, w in zip(parts, q.weights) if w >= q.minimum]
+        single = [p for p, w in zip(parts, q.weights) if w < q.minimum]
+        pairs = [Q.boolean_query([(Occur.Must, p),
+                                  (Occur.Must, Q.boolean_query(
+                                      [(Occur.Should, r) for r in single[i + 1:]]))])
+                 for i, p in enumerate(single[:-1])]
+        either = alone + pairs
+        return Q.boolean_query([(Occur.Should, p) for p in either]) if either else \
+            Q.empty_query()
+    if isinstance(q, Without):
+        base, excluded = (_native_match(schema, sub) for sub in q.subqueries)
+        return Q.boolean_query([(Occur.Must, base), (Occur.MustNot, excluded)])
+    if isinstance(q, wq.AndMaybe):
+        return _native_match(schema, q.a)
+    if isinstance(q, wq.And):
+        return Q.boolean_query([(Occur.Must, _native_match(schema, s)) for s in q.subqueries])
+    if isinstance(q, wq.Or):
+        return Q.boolean_query([(Occur.Should, _native_match(schema, s))
+                                for s in q.subqueries])
+    raise _NotNative
+
+
+def _bound(schema, q):
+    """A tantivy query whose score, for every entry `q` matches, is no lower than the
+    score we give it: a best match's parts summed (its coordination factor is at most
+    1), the rest translated as it is."""
+    if not _needs_python(q):
+        return translate(schema, q)
+    if isinstance(q, BestMatch) and len(q.subqueries) <= SUBSETS_MAX_PARTS and \
+            not any(_needs_python(sub) for sub in q.subqueries):
+        return _best_match_by_subsets(schema, q)
+    if isinstance(q, Without):
+        return _bound(schema, q.subqueries[0])
+    parts = [q.a, q.b] if isinstance(q, wq.AndMaybe) else q.subqueries
+    out = tantivy.Query.boolean_query(
+        [(tantivy.Occur.Should, _bound(schema, sub)) for sub in parts])
+    return tantivy.Query.boost_query(out, float(q.boost)) if q.boost != 1.0 else out
+
+
+def _best_match_by_subsets(schema, q, exact_below=1):
+    """A bound of a best match of a few parts, exact for most documents: a clause per
+    set of parts a document may have, down to `exact_below` parts fewer than all, each
+    with the others excluded and boosted by that set's coordination factor (so it
+    scores as we do); the documents with fewer parts scored by their parts' sum times
+    the best factor they could have."""
+    Q, Occur = tantivy.Query, tantivy.Occur
+    parts = [translate(schema, sub) for sub in q.subqueries]
+    n, total = len(parts), sum(q.repeats)
+
+    def factor(chosen):
+        return (sum(q.repeats[i] for i in chosen) / total) ** q.coordination * q.boost
+
+    exact = []
+    for size in range(n, max(0, n - exact_below - 1), -1):
+        for chosen in combinations(range(n), size):
+            if sum(q.weights[i] for i in chosen) >= q.minimum:
+                exact.append(Q.boost_query(Q.boolean_query(
+                    [(Occur.Must if i in chosen else Occur.MustNot, p)
+                     for i, p in enumerate(parts)]), factor(chosen)))
+    smaller = n - exact_below - 1
+    fewer = [c for c in combinations(range(n), smaller)
+             if sum(q.weights[i] for i in c) >= q.minimum] if smaller >= 1 else []
+    if fewer:
+        # Any set of fewer parts is worth at most the best factor of `smaller` parts.
+        best = max(factor(c) for c in fewer)
+        rest = Q.boolean_query([(Occur.Should, p) for p in parts]
+                               + [(Occur.MustNot, e) for e in exact])
+        exact.append(Q.boost_query(rest, best))
+    return Q.boolean_query([(Occur.Should, c) for c in exact]) if exact else Q.empty_query()
 
 
 def _best_match(q, parts):
