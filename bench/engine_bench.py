@@ -1,14 +1,17 @@
 """Both search engines side by side, in one run, on the same kept text (issue #15).
 
     python bench/engine_bench.py [DATA_DIR] [--queries N] [--rounds R]
+    python bench/engine_bench.py --as-built WHOOSH_DATA_DIR TANTIVY_DATA_DIR
 
 DATA_DIR (default: the build benchmark's corpus) must hold an indexed repository. Its
 kept text is rebuilt by each engine into a copy (no PDF is read again); then the same
 queries (1-3 words and questions) run through the facade, with facets, on each engine,
 and, as floors, bare Whoosh (an OR of the words in `text_any`, every match scored) and
-bare tantivy (the same OR, top 10, with a terms aggregation per facet) on the same
-indexes. Prints p50/p95 per row and the ratios engine / its floor and Whoosh / tantivy.
-Warm: every query is asked once before timing. Run it on an idle machine.
+bare tantivy on the same indexes: the same OR, top 10, with a terms aggregation per
+facet; then as the issue measured it, with the hits' pages and snippets; then the same
+with the facade's own query (every field and language) instead of the OR. Prints
+p50/p95 per row and the ratios engine / its floors and Whoosh / tantivy. Warm: every
+query is asked once before timing. Run it on an idle machine.
 """
 import argparse
 import random
@@ -96,30 +99,32 @@ def bare_tantivy(pair):
     return search
 
 
-def bare_tantivy_shown(pair):
-    """The issue's bare tantivy: the same OR, top 10 and a terms aggregation per facet,
+def bare_tantivy_shown(pair, make_query=None):
+    """The issue's bare tantivy: a query's top 10 and a terms aggregation per facet,
     then the ten hits' pages (one search of the pages index, scoped to them) and a
     snippet of each hit's best page by tantivy's SnippetGenerator: what a results page
-    shows, with nothing of ours in between."""
+    shows, with nothing of ours in between. `make_query(text)`: the tantivy query (by
+    default, the OR of the words in text_any)."""
     import json
     import tantivy
     docs, pages = pair.docs.searcher(), pair.pages.searcher()
     analyzer = neutral_analyzer()
     aggs = {name: {"terms": {"field": name, "size": 100}} for name in FACETS}
 
-    def search(text):
-        words = analyse(analyzer, text)
-        q = tantivy.Query.boolean_query(
+    def or_of_words(text):
+        return tantivy.Query.boolean_query(
             [(tantivy.Occur.Should, tantivy.Query.term_query(pair.schema, "text_any", w))
-             for w in words])
+             for w in analyse(analyzer, text)])
+    make_query = make_query or or_of_words
+
+    def search(text):
+        q = make_query(text)
         top = docs.search(q, 10).hits
         docs.aggregate(q, aggs)
         ids = [json.loads(bytes(docs.doc(a).get_first("stored")))["doc_id"] for _, a in top]
         if not ids:
             return []
-        scope = tantivy.Query.boolean_query(
-            [(tantivy.Occur.Should, tantivy.Query.term_query(pair.schema, "doc_id", i))
-             for i in ids])
+        scope = tantivy.Query.term_set_query(pair.schema, "doc_id", ids)
         on_pages = tantivy.Query.boolean_query(
             [(tantivy.Occur.Must, q), (tantivy.Occur.Must, scope)])
         best = {}
@@ -134,6 +139,16 @@ def bare_tantivy_shown(pair):
             out.append(generator.snippet_from_doc(doc).to_html())
         return out
     return search
+
+
+def bare_tantivy_our_query(pair, service, texts):
+    """bare_tantivy_shown on the query the facade searches (every field and language,
+    a best match read as the plain OR of its parts), translated before timing."""
+    from indexer.engines.tantivy_engine import _without_best_match, translate
+    view = service._current()
+    translated = {t: translate(pair.schema, _without_best_match(
+        service._parse(t, view, expand=False)[0])) for t in set(texts)}
+    return bare_tantivy_shown(pair, translated.__getitem__)
 
 
 def prepare(source, work, engine):
@@ -155,31 +170,55 @@ def main(argv=None):
                     default=str(Path.home() / ".cache/minamata-bench/data-full"))
     ap.add_argument("--queries", type=int, default=100)
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--as-built", nargs="+", metavar="DATA_DIR",
+                    help="time these data directories' live indexes as they are (no copy, "
+                         "no rebuild): for the 100,000-page directories")
     args = ap.parse_args(argv)
     qs = queries(args.queries)
-    rows = {}
+    rows, ratios = {}, []
     with tempfile.TemporaryDirectory() as tmp:
-        for engine in ENGINES:
-            store, seconds = prepare(Path(args.data), Path(tmp), engine)
-            print(f"{engine}: rebuilt from kept text in {seconds:.1f} s", flush=True)
+        if args.as_built:
+            stores = []
+            for data in args.as_built:
+                settings = Settings.from_env(environ={}, data_dir=Path(data), workers=1)
+                stores.append(Indexer(settings).index)
+        else:
+            stores = []
+            for engine in ENGINES:
+                store, seconds = prepare(Path(args.data), Path(tmp), engine)
+                print(f"{engine}: rebuilt from kept text in {seconds:.1f} s", flush=True)
+                stores.append(store)
+        for store in stores:
             service = SearchService(store)
-            rows[f"{engine} engine (facade, facets)"] = timed(
-                lambda q: service.search(q, expand=False), qs, args.rounds)
-            bare = bare_whoosh if engine == "whoosh" else bare_tantivy
-            rows[f"bare {engine} (OR{', facets' if engine == 'tantivy' else ''})"] = \
-                timed(bare(store.open()), qs, args.rounds)
+            engine = service.engine
+            facade = f"{engine} engine (facade, facets)"
+            rows[facade] = timed(lambda q: service.search(q, expand=False), qs, args.rounds)
+            pair = store.open()
+            if engine == "whoosh":
+                floors = {"bare whoosh (OR, every match scored)": bare_whoosh(pair)}
+            else:
+                floors = {"bare tantivy (OR, facets)": bare_tantivy(pair),
+                          "bare tantivy (OR, facets, pages, snippets)":
+                              bare_tantivy_shown(pair),
+                          "bare tantivy (our query, facets, pages, snippets)":
+                              bare_tantivy_our_query(pair, service, qs)}
+            for name, fn in floors.items():
+                rows[name] = timed(fn, qs, args.rounds)
+                ratios.append((facade, name))
             service.close()
-    print(f"\n{'':42} {'p50 ms':>8} {'p95 ms':>8}")
+    print(f"\n{'':52} {'p50 ms':>8} {'p95 ms':>8}")
     for name, values in rows.items():
-        print(f"{name:42} {p(values, 0.5):8.2f} {p(values, 0.95):8.2f}")
+        print(f"{name:52} {p(values, 0.5):8.2f} {p(values, 0.95):8.2f}")
     figures = {name: (p(v, 0.5), p(v, 0.95)) for name, v in rows.items()}
-    names = list(figures)
     print()
-    for engine_row, floor_row in ((names[0], names[1]), (names[2], names[3])):
-        print(f"{engine_row} / its floor: p50 x{figures[engine_row][0] / figures[floor_row][0]:.1f}"
+    for engine_row, floor_row in ratios:
+        print(f"{engine_row} / {floor_row}: p50 x{figures[engine_row][0] / figures[floor_row][0]:.1f}"
               f", p95 x{figures[engine_row][1] / figures[floor_row][1]:.1f}")
-    print(f"whoosh engine / tantivy engine: p50 x{figures[names[0]][0] / figures[names[2]][0]:.1f}"
-          f", p95 x{figures[names[0]][1] / figures[names[2]][1]:.1f}")
+    engines = [n for n in figures if n.endswith("engine (facade, facets)")]
+    if len(engines) == 2:
+        a, b = engines
+        print(f"{a} / {b}: p50 x{figures[a][0] / figures[b][0]:.1f}"
+              f", p95 x{figures[a][1] / figures[b][1]:.1f}")
     print(f"(median of all {statistics.median(len(v) for v in rows.values())} timings per row)")
 
 

@@ -60,7 +60,7 @@ def make_snippet(text, matcher):
 
 
 def _matching_spans(text, matcher):
-    """(start, end) of each word of `text` the matcher accepts. Each distinct word is
+    r"""(start, end) of each word of `text` the matcher accepts. Each distinct word is
     judged once, and the occurrences of those accepted are then found by one regular
     expression: asking word by word was a third of a search's time on the tantivy engine.
     `\b` and `\w+` agree on what a word is, so the spans are those of `_WORD`."""

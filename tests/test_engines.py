@@ -236,7 +236,7 @@ def test_tantivys_own_top_works_are_what_scoring_every_match_gives(engines, monk
     shared = service._current().facet_values.shared()
     assert shared                 # a work of two language versions, to group
     if bound == "useless":
-        monkeypatch.setattr(tantivy_engine, "_bound", lambda schema, q: tantivy.Query.
+        monkeypatch.setattr(tantivy_engine, "_bound", lambda schema, q, *_: tantivy.Query.
                             const_score_query(tantivy.Query.all_query(), 1e9))
     own, above = tantivy_engine.TantivyView.top_works, tantivy_engine._above
     calls = {"top": 0, "native": 0, "rounds": 0}
@@ -251,6 +251,7 @@ def test_tantivys_own_top_works_are_what_scoring_every_match_gives(engines, monk
         calls["rounds"] += 1
         return above(bound)
     monkeypatch.setattr(tantivy_engine, "TOP_CANDIDATES", 1)
+    monkeypatch.setattr(tantivy_engine, "BEST_MATCH_NATIVE_FROM", 0)   # (13 documents)
     monkeypatch.setattr(tantivy_engine, "_above", round_counted)
     cases = [(q[:1000], f, page, size, drafts, ids)
              for q in QUERIES for f in FILTERS + [{"language": ["fr", "es"]}, {"from": ["2019"]}]
@@ -274,10 +275,16 @@ def test_tantivys_own_top_works_are_what_scoring_every_match_gives(engines, monk
     assert calls["rounds"] > 20 or bound == "tight"
 
 
-def test_tantivys_top_works_leaves_browsing_and_date_filters_to_the_facade(engines):
-    view = engines["tantivy"][0]._current()
+def test_tantivys_top_works_leaves_browsing_date_filters_and_small_best_matches(engines):
     from whoosh.query import Every, Term
+    from indexer.engines.tantivy_engine import BEST_MATCH_NATIVE_FROM
+    from indexer.query import BestMatch
+    service = engines["tantivy"][0]
+    view = service._current()
     assert view.top_works(Every(), {}, 10, True) is None
     assert view.top_works(Term("text_any", "coal"), {"from": ["2019"]}, 10, True) is None
     top = view.top_works(Term("text_any", "coal"), {}, 10, True)
     assert top.total == len(top.works) > 0 and top.counts["language"]
+    question = service._parse("coal power plants in asia", view, expand=False)[0]
+    assert isinstance(question, BestMatch) and len(view._stored) < BEST_MATCH_NATIVE_FROM
+    assert view.top_works(question, {}, 10, True) is None
