@@ -1,7 +1,7 @@
 """Load test of the web UI on loopback: 8 concurrent delegates searching.
 
     python bench/web_load.py [--requests 2000] [--seconds 60] [--clients 8] [--search-cache N]
-                             [--peer datasette]
+                             [--peer datasette] [--data DIR] [--commits SECONDS]
 
 Uses the build benchmark's 2,000-document data directory (run bench/build_bench.py
 first), adds the shipped documents/ to it, serves it with `minamata serve` (gunicorn) on
@@ -19,6 +19,9 @@ follow-up may be answered from the server's match cache, a first request rarely 
 bench extra) serving an SQLite FTS5 table of the same pages' text with the same facets
 (type, language, year, region) on the HTML table page, and prints both throughputs and
 p95s and their ratios: the yardstick of a plain, well-made SQLite search site.
+
+`--commits S` changes one document every S seconds during the run (an officer's
+correction): each commit makes every server thread move to a new state of the index.
 """
 import argparse
 import functools
@@ -192,6 +195,27 @@ def fts_database(data, target):
     return target
 
 
+def keep_committing(data, every, stop):
+    """Until `stop` is set, every `every` seconds, a change to one document's title
+    committed to the index (as an officer's correction would be): each commit makes
+    every server thread search a new index state. Returns the number of commits."""
+    from dataclasses import replace
+    from indexer.ingest import Indexer
+    from repo.settings import Settings
+    ix = Indexer(Settings.from_env(environ={}, data_dir=Path(data), workers=1))
+    doc = next(iter(ix.repo.documents()))
+    commits = 0
+    while not stop.wait(every):
+        with ix.repo.writing():
+            ix.repo.update_document(replace(doc, title=f"{doc.title} ({commits % 2})"))
+            ix.update_index()
+        commits += 1
+    with ix.repo.writing():
+        ix.repo.update_document(doc)
+        ix.update_index()
+    return commits
+
+
 def run_clients(port, args, pool, path):
     """Run the clients against one server: (times by kind, errors, wall seconds)."""
     times, errors, lock = {"first": [], "follow-up": []}, [], threading.Lock()
@@ -252,6 +276,8 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--data", default=str(Path.home() / ".cache" / "minamata-bench" / "data-full"))
     ap.add_argument("--peer", choices=["datasette"], help="also run the clients against it")
+    ap.add_argument("--commits", type=float, default=0, metavar="SECONDS",
+                    help="commit a change to the index every SECONDS during the run")
     args = ap.parse_args()
     port = _free_port()
     cmd = [sys.executable, "-m", "minamata.cli", "--data", args.data, "serve", "--port",
@@ -269,7 +295,18 @@ def main():
             for _ in range(8):
                 warm.request("GET", "/?" + urlencode(params))
                 warm.getresponse().read()
-        times, errors, wall = run_clients(port, args, pool, ours)
+        stop, commits = threading.Event(), []
+        if args.commits:
+            writer = threading.Thread(target=lambda: commits.append(
+                keep_committing(args.data, args.commits, stop)))
+            writer.start()
+        try:
+            times, errors, wall = run_clients(port, args, pool, ours)
+        finally:
+            stop.set()
+            if args.commits:
+                writer.join()
+                print(f"{commits[0] if commits else 0} index commits during the run")
     finally:
         server.terminate()
         server.wait(10)

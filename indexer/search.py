@@ -316,7 +316,7 @@ class SearchService:
         if self._view is None or path != self._dir or \
                 not retrying(self._view.up_to_date):
             self.close()
-            self._view = retrying(lambda: self.store.open().view())
+            self._view = self.store.view()
             self._dir = path
         return self._view
 

@@ -288,3 +288,43 @@ def test_tantivys_top_works_leaves_browsing_date_filters_and_small_best_matches(
     question = service._parse("coal power plants in asia", view, expand=False)[0]
     assert isinstance(question, BestMatch) and len(view._stored) < BEST_MATCH_NATIVE_FROM
     assert view.top_works(question, {}, 10, True) is None
+
+
+def test_a_processs_threads_share_one_tantivy_view_per_commit(corpus_dir, tmp_path):
+    # Opening a tantivy view reads every document's stored fields: after an upload,
+    # each server thread opened its own. Threads now share the view of the commit they
+    # search; a commit gives them a new one that sees it. Whoosh's searchers are not
+    # for sharing: a view per service.
+    import threading
+    data = tmp_path / "data"
+    shutil.copytree(corpus_dir, data)
+    views = {}
+    for name in ENGINES:
+        settings = Settings.from_env(environ={}, data_dir=data, workers=1, engine=name)
+        ix = Indexer(settings)
+        with ix.repo.writing():
+            rebuild(ix.repo, ix.index)
+        store = IndexStore(ix.index.root)
+        seen = []
+
+        def search(into):
+            service = SearchService(store)
+            into.append((service._current(), service.search("coal").total))
+        threads = [threading.Thread(target=search, args=(seen,)) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        views[name] = {id(v) for v, _ in seen}
+        assert len({total for _, total in seen}) == 1
+        if name == "tantivy":
+            service = SearchService(store)
+            before = service._current()
+            doc = ix.repo.document("hanoi-report")
+            with ix.repo.writing():
+                ix.repo.update_document(replace(doc, status="draft"))
+                ix.update_index()
+            after = service._current()
+            assert after is not before and after is SearchService(store)._current()
+            assert service.search("coal").total == seen[0][1] - 1
+    assert len(views["tantivy"]) == 1 and len(views["whoosh"]) == 4

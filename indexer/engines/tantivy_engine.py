@@ -30,6 +30,7 @@ from indexer.schema import FACETS, TEXT_FIELDS, build_schema
 from repo.faults import crash_point
 
 NAME = "tantivy"
+VIEWS_SHARED = True     # a TantivyView is read-only once open: a process's threads share it
 DOCS, PAGES = "docs", "pages"
 WRITER_BYTES = 64_000_000
 RAW_FIELDS = ("kind", "doc_id", "work", "index_key", "status", "date", "symbol")
@@ -269,7 +270,7 @@ class TantivyView:
     def __init__(self, pair):
         self.pair = pair
         self.path = pair.path
-        self._gen = generation(pair.path)
+        self._gen = self.opened_generation = generation(pair.path)
         self.generation = (str(pair.path), NAME, self._gen)
         self.s = pair.docs.searcher()
         self.p = pair.pages.searcher()
