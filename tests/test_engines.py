@@ -328,3 +328,32 @@ def test_a_processs_threads_share_one_tantivy_view_per_commit(corpus_dir, tmp_pa
             assert after is not before and after is SearchService(store)._current()
             assert service.search("coal").total == seen[0][1] - 1
     assert len(views["tantivy"]) == 1 and len(views["whoosh"]) == 4
+
+
+def test_a_tantivy_rebuild_analyses_on_several_processes_to_the_same_index(
+        corpus_dir, tmp_path, monkeypatch):
+    # Our analyzers are Python: a rebuild (`index --rebuild`, workers=2) has pool
+    # processes analyse the entries while the writer adds them in order. The index must
+    # be the one a single process makes: the same answers, scores included.
+    from indexer.engines import tantivy_engine
+    data = tmp_path / "data"
+    shutil.copytree(corpus_dir, data)
+    ix = Indexer(Settings.from_env(environ={}, data_dir=data, workers=2, engine="tantivy"))
+    writers = []
+    make = tantivy_engine.TantivyPair.writer
+
+    def recorded(pair, procs=1):
+        writers.append(make(pair, procs))
+        return writers[-1]
+    monkeypatch.setattr(tantivy_engine.TantivyPair, "writer", recorded)
+    answers = []
+    for procs in (1, 2):
+        with ix.repo.writing():
+            rebuild(ix.repo, ix.index, procs=procs)
+        service = SearchService(IndexStore(ix.index.root))
+        answers.append([_everything(service.search(q[:1000], f, page_size=100))
+                        for q in QUERIES for f in FILTERS])
+        service.close()
+    assert [w.pool is not None for w in writers] == [False, True]
+    assert answers[0] == answers[1]
+    assert check(ix.repo, ix.index, verify_hashes=False).ok

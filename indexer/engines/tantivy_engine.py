@@ -15,8 +15,9 @@ combined in Python exactly as indexer.query.BestMatch does.
 import bisect
 import json
 import math
-from collections import Counter
+from collections import Counter, deque
 from itertools import combinations
+from multiprocessing import get_context
 from pathlib import Path
 
 import tantivy
@@ -114,15 +115,28 @@ def tokens(field, text):
     return " ".join(analyse(_ANALYSIS[field].analyzer, text))
 
 
-def to_document(entry):
-    """A tantivy Document of one entry of indexer.schema.document_entries."""
+def analysed(entry):
+    """{field: tokens joined by spaces} of an entry's title and text fields: the costly
+    part of indexing it (our analyzers, in Python), done apart so that a rebuild can
+    spread it over processes."""
+    return {name: tokens(name, entry[name]) for name in ("title",) + TEXT_FIELDS
+            if entry.get(name)}
+
+
+def analysed_entries(entries):
+    """[analysed(entry)] of a document's entries (a pool worker's job)."""
+    return [analysed(entry) for entry in entries]
+
+
+def to_document(entry, fields=None):
+    """A tantivy Document of one entry of indexer.schema.document_entries (`fields`:
+    its analysed(entry), if already made)."""
     doc = tantivy.Document()
     for name in RAW_FIELDS + FACETS:
         for term in facet_terms(name, entry.get(name)):
             doc.add_text(name, term)
-    for name in ("title",) + TEXT_FIELDS:
-        if entry.get(name):
-            doc.add_text(name, tokens(name, entry[name]))
+    for name, text in (analysed(entry) if fields is None else fields).items():
+        doc.add_text(name, text)
     stored = {k: v for k, v in entry.items() if k not in TEXT_FIELDS}
     doc.add_bytes("stored", json.dumps(stored, ensure_ascii=False).encode())
     return doc
@@ -183,29 +197,51 @@ class TantivyPair:
 
 class TantivyWriter:
     """Writers on both indexes: commits pages, then documents, or rolls both back (the
-    same order, and so the same crash behaviour, as the Whoosh engine's)."""
+    same order, and so the same crash behaviour, as the Whoosh engine's).
+
+    With procs > 1 (a rebuild), `procs` processes analyse the entries (our analyzers are
+    Python, and were a rebuild's one busy core) while this one adds them, in order."""
 
     def __init__(self, pair, procs=1):
         self.pages = pair.pages.writer(WRITER_BYTES * max(1, procs), max(1, procs))
         self.docs = pair.docs.writer(WRITER_BYTES, 1)
+        self.pool = get_context("spawn").Pool(procs) if procs > 1 else None
+        self.pending = deque()       # (entry, pages, async analysis), in the order given
+        self.ahead = 8 * procs       # documents analysed ahead of the writer at most
 
     def __enter__(self):
         return self
 
     def delete(self, doc_id):
         """Remove a document's entries (its document entry and its pages)."""
+        self._drain(0)               # an add given before the delete is deleted with it
         self.pages.delete_documents_by_term("doc_id", doc_id)
         self.docs.delete_documents_by_term("doc_id", doc_id)
 
     def add_entries(self, entry, pages):
         """Add a document's entry and its page entries (indexer.schema.document_entries)."""
-        self.docs.add_document(to_document(entry))
-        for page in pages:
-            self.pages.add_document(to_document(page))
+        if self.pool is None:
+            self._add(entry, pages, None)
+            return
+        self.pending.append((entry, pages, self.pool.apply_async(
+            analysed_entries, ([entry] + list(pages),))))
+        self._drain(self.ahead)
+
+    def _drain(self, keep):
+        while len(self.pending) > keep:
+            entry, pages, job = self.pending.popleft()
+            self._add(entry, pages, job.get())
+
+    def _add(self, entry, pages, fields):
+        fields = fields or [None] * (1 + len(pages))
+        self.docs.add_document(to_document(entry, fields[0]))
+        for page, analysed_page in zip(pages, fields[1:]):
+            self.pages.add_document(to_document(page, analysed_page))
 
     def __exit__(self, exc_type, exc, tb):
         try:
             if exc_type is None:
+                self._drain(0)
                 crash_point("during_index")
                 self.pages.commit()
                 self.docs.commit()
@@ -213,6 +249,9 @@ class TantivyWriter:
                 self.pages.rollback()
                 self.docs.rollback()
         finally:
+            if self.pool is not None:
+                self.pool.terminate()
+                self.pool.join()
             # Releases each index's writer lock now, not at garbage collection.
             for w in (self.pages, self.docs):
                 try:
