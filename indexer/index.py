@@ -13,6 +13,7 @@ Switching engines is such a rebuild, from the kept text (no PDF is read again).
 import shutil
 import threading
 import time
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,7 +71,7 @@ class IndexStore:
         if engine is not None:
             engine_module(engine)        # an unknown name is refused here, not mid-write
         self.engine = engine
-        self._shared = None              # (key, view) of an engine whose views threads share
+        self._shared = None              # (key, weak view) of an engine whose views threads share
         self._sharing = threading.Lock()
 
     def live_engine(self):
@@ -123,12 +124,14 @@ class IndexStore:
             return retrying(lambda: _open_pair(path).view())
         with self._sharing:                  # one thread opens it; the others wait
             key = (str(path), module.generation(path))
-            if self._shared is None or self._shared[0] != key:
+            view = self._shared[1]() if self._shared and self._shared[0] == key else None
+            if view is None:
                 view = retrying(lambda: _open_pair(path).view())
                 # Keyed by what the view itself saw: a commit while it opened makes it
-                # out of date at once, and the next call opens a newer one.
-                self._shared = ((str(path), view.opened_generation), view)
-            return self._shared[1]
+                # out of date at once, and the next call opens a newer one. Held weakly:
+                # a view no search holds any more is freed, not kept by the store.
+                self._shared = ((str(path), view.opened_generation), weakref.ref(view))
+            return view
 
     def open_or_create(self):
         """The live index, creating an empty one the first time."""

@@ -327,6 +327,14 @@ def test_a_processs_threads_share_one_tantivy_view_per_commit(corpus_dir, tmp_pa
             after = service._current()
             assert after is not before and after is SearchService(store)._current()
             assert service.search("coal").total == seen[0][1] - 1
+            # The store does not keep a view alive by itself (a bench process with two
+            # stores held two views: 430 MB at 100,000 pages instead of 275).
+            import gc
+            import weakref
+            gone = weakref.ref(after)
+            del service, before, after, seen[:]
+            gc.collect()
+            assert gone() is None
     assert len(views["tantivy"]) == 1 and len(views["whoosh"]) == 4
 
 

@@ -39,7 +39,7 @@ PHRASE_FIELDS = ("title", "text_any")          # with positions, as in the Whoos
 VOCABULARY_FIELDS = ("title", "text_any", "symbol")   # listed for prefixes, did-you-mean
 VOCABULARY_MAX = 65_000      # tantivy's bucket limit: beyond it, the commonest words
 TOP_CANDIDATES = 64          # entries scored exactly at first by top_works (then x4)
-SUBSETS_MAX_PARTS = 6        # a best match of more parts is bounded by its parts' sum
+SUBSETS_MAX_PARTS = 6        # a best match of more parts is left to the facade
 # A best match is ranked by tantivy from this many documents up; below, scoring all its
 # matches in Python costs less than the extra queries (bench/engine_bench.py, questions,
 # p50: 6.1 vs 7.7 ms at 2,013 documents; 22.6 vs 11.1 ms at 10,000).
@@ -430,11 +430,12 @@ class TantivyView:
 
         Which entries match, how many works and the facet counts come from tantivy (a
         best match of "two of these words" written as a boolean query; terms
-        aggregations). Scores are exact for the top candidates only: tantivy ranks the
-        matches by a bound no lower than each one's score (a best match's parts summed,
-        before its coordination factor), our own arithmetic scores the best K of them,
-        and K grows until the `want`-th work's score is above the bound of every entry
-        left out, so the order is the one scoring every match would give."""
+        aggregations). Only the best candidates are scored by our own arithmetic: tantivy
+        ranks the matches by a bound no lower than each one's score (see _bound: exact
+        for the documents with all or all but one of a best match's parts), we score
+        its best K, and, until the `want`-th work's score is above the bound of every
+        entry left out, the bound is made exact for every set of parts, then K grows.
+        So the order is the one scoring every match would give, scores included."""
         if isinstance(q, wq.Every) or any(name not in FACETS for name in filters):
             return None
         if _needs_python(q) and len(self._stored) < BEST_MATCH_NATIVE_FROM:
@@ -671,9 +672,11 @@ def _native_match(schema, q):
         return translate(schema, q)
     if isinstance(q, BestMatch):
         parts = [_native_match(schema, sub) for sub in q.subqueries]
-        if q.minimum <= 0:
-            return Q.all_query()
-        if q.minimum > 2:
+        if q.minimum <= 1:           # (a document must have one of the parts anyway)
+            return Q.boolean_query([(Occur.Should, p) for p in parts])
+        if q.minimum > 2 or len(parts) > SUBSETS_MAX_PARTS:
+            # (A long question's bound could not be made exact: the candidates would
+            # grow toward every match, dearer than scoring them all in Python.)
             raise _NotNative
         alone = [p for p, w in zip(parts, q.weights) if w >= q.minimum]
         single = [p for p, w in zip(parts, q.weights) if w < q.minimum]
