@@ -69,3 +69,35 @@ def test_rebuild_killed_mid_write_leaves_the_live_index(data):
     assert _check(data)["ok"]
     run_cli("--data", str(data), "index", "--no-manifest")
     assert len(list((data / "index").glob("ix-*"))) == 1
+
+
+def _spawned_workers():
+    found = set()
+    for status in os.listdir("/proc"):
+        if status.isdigit():
+            try:
+                with open(f"/proc/{status}/cmdline", "rb") as f:
+                    if b"spawn_main" in f.read():
+                        found.add(int(status))
+            except OSError:
+                pass
+    return found
+
+
+def test_a_two_process_tantivy_rebuild_killed_leaves_no_process_behind(data):
+    # The rebuild's analysing processes die with it (no orphans holding memory), and the
+    # live index stays as it was.
+    import time
+    run_cli("--data", str(data), "index", "--no-manifest", "--rebuild", "--engine", "tantivy")
+    before = _spawned_workers()
+    env = dict(os.environ, MINAMATA_CRASH_AT="during_index", MINAMATA_WORKERS="2")
+    result = run_cli("--data", str(data), "index", "--no-manifest", "--rebuild", env=env,
+                     check=False)
+    assert result.returncode == 86, result.stderr
+    for _ in range(50):
+        left = _spawned_workers() - before
+        if not left:
+            break
+        time.sleep(0.1)
+    assert not left
+    assert _check(data)["ok"]

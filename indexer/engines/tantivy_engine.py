@@ -15,6 +15,7 @@ combined in Python exactly as indexer.query.BestMatch does.
 import bisect
 import json
 import math
+import os
 from collections import Counter, deque
 from itertools import combinations
 from multiprocessing import get_context
@@ -29,6 +30,7 @@ from indexer.facets import FacetValues
 from indexer.query import BestMatch, Without, past_deadline
 from indexer.schema import FACETS, TEXT_FIELDS, build_schema
 from repo.faults import crash_point
+from repo.lifetime import die_with_parent
 
 NAME = "tantivy"
 VIEWS_SHARED = True     # a TantivyView is read-only once open: a process's threads share it
@@ -205,7 +207,9 @@ class TantivyWriter:
     def __init__(self, pair, procs=1):
         self.pages = pair.pages.writer(WRITER_BYTES * max(1, procs), max(1, procs))
         self.docs = pair.docs.writer(WRITER_BYTES, 1)
-        self.pool = get_context("spawn").Pool(procs) if procs > 1 else None
+        # Its processes die with this one (a rebuild killed half-way leaves none behind).
+        self.pool = get_context("spawn").Pool(procs, die_with_parent, (os.getpid(),)) \
+            if procs > 1 else None
         self.pending = deque()       # (entry, pages, async analysis), in the order given
         self.ahead = 8 * procs       # documents analysed ahead of the writer at most
 
