@@ -46,6 +46,7 @@ def check(repo, index_store, verify_hashes=True, ocr_command="ocrmypdf", engine=
             report.problems.append(f"{version['doc_id']}: an earlier version's PDF is missing")
     _check_index(repo, index_store, report, engine)
     _check_lock(repo, report)
+    _check_stale_indexes(repo, index_store, report)
     _check_ocr(repo, docs, ocr_command, report)
     for place, size in repo.work_area.abandoned():
         report.notes.append(f"{place}: {size:,} bytes left by a process that was killed "
@@ -82,6 +83,18 @@ def _check_lock(repo, report):
             f"`fuser {repo.lock_path}` and stop them")
     elif state.held:
         report.notes.append(f"a writer (pid {state.pid}) is at work; the figures may change")
+
+
+def _check_stale_indexes(repo, index_store, report):
+    # With no writer at work, an index directory beside the live one is a rebuild that
+    # did not finish (killed, or out of space) or a replaced index not yet removed.
+    if lock_state(repo.lock_path).held:
+        return
+    for path in index_store.stale_dirs():
+        size = sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+        report.notes.append(f"index/{path.name}: {size:,} bytes left by a rebuild that did "
+                            "not finish; the live index is whole, and the next `minamata "
+                            "index` removes them")
 
 
 def _check_document(repo, doc, verify_hashes, report):

@@ -172,12 +172,16 @@ class IndexStore:
         atomic_write(self.pointer, lambda f: f.write(new_dir.name.encode()))
         self.remove_stale()
 
-    def remove_stale(self):
-        """Delete index directories that are not live (old ones, or a crashed rebuild's)."""
+    def stale_dirs(self):
+        """Index directories that are not live (old ones, or a crashed rebuild's): while
+        a writer is at work, one may be the rebuild it is writing."""
         live = self.current_dir()
-        for path in self.root.glob("ix-*"):
-            if path != live:
-                shutil.rmtree(path, ignore_errors=True)
+        return sorted(p for p in self.root.glob("ix-*") if p != live)
+
+    def remove_stale(self):
+        """Delete index directories that are not live. Hold the write lock."""
+        for path in self.stale_dirs():
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def indexed_keys(pair):

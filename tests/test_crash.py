@@ -66,9 +66,13 @@ def test_index_killed_mid_write_keeps_the_old_index_live(tmp_path):
 
 def test_rebuild_killed_mid_write_leaves_the_live_index(data):
     _killed("during_index", "--data", str(data), "index", "--no-manifest", "--rebuild")
-    assert _check(data)["ok"]
+    report = _check(data)
+    # Consistent; and `check` says what the dead rebuild left and who removes it.
+    assert report["ok"] and [n for n in report["notes"]
+                             if "left by a rebuild that did not finish" in n]
     run_cli("--data", str(data), "index", "--no-manifest")
     assert len(list((data / "index").glob("ix-*"))) == 1
+    assert not _check(data)["notes"]
 
 
 def _spawned_workers():
@@ -101,3 +105,18 @@ def test_a_two_process_tantivy_rebuild_killed_leaves_no_process_behind(data):
         time.sleep(0.1)
     assert not left
     assert _check(data)["ok"]
+
+
+def test_check_does_not_call_a_rebuild_at_work_unfinished(data):
+    # While a writer holds the lock, the directory beside the live index may be the
+    # rebuild it is writing: no note. Once nobody writes, it is a leftover: a note.
+    from indexer.check import check
+    from indexer.ingest import Indexer
+    from repo.settings import Settings
+    ix = Indexer(Settings.from_env(environ={}, data_dir=data, workers=1))
+    (data / "index" / "ix-20990101-000000-000000000").mkdir()
+    with ix.repo.writing():
+        assert not [n for n in check(ix.repo, ix.index, verify_hashes=False).notes
+                    if "rebuild" in n]
+    notes = check(ix.repo, ix.index, verify_hashes=False).notes
+    assert [n for n in notes if n.startswith("index/ix-20990101-000000-000000000: 0 bytes")]
