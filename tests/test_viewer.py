@@ -270,3 +270,22 @@ def test_viewer_in_french(browser, base_url):  # noqa: F811
     expect(page.locator("#hit-count")).to_have_text(re.compile(r"^\d+ sur \d+$"), timeout=20000)
     expect(page.locator("#page-count")).to_have_text(re.compile(r"^Page \d+ sur 11$"))
     context.close()
+
+
+def test_page_links_are_the_urls_flask_would_build(corpus_dir):
+    # Page links are built from one url_for per document and request (a results page has
+    # up to 20 per hit): the same URLs, whatever the query's characters.
+    from flask import url_for
+    from webui.views.viewer import page_url
+    app = create_app(WebSettings(store=Settings.from_env(environ={}, data_dir=corpus_dir)))
+    assert app.config.get("MINAMATA_PDFJS") is not None       # (the viewer's links)
+    cases = [("hanoi-report", 1, {}),
+             ("hanoi-report", 12, {"q": "mercure émissions & co/2 ~x #1 +y", "expand": 0,
+                                   "back": "/?q=coal&page=2&type=report"}),
+             ("hanoi-pres-china", 3, {"q": "汞 زئبق ртуть", "expand": None, "back": None}),
+             ("hanoi-report", 2, {"q": '"coal power" OR lignite*', "back": "/?q=a%20b"})]
+    with app.test_request_context("/?q=coal"):
+        for doc_id, page, args in cases:
+            want = url_for("viewer.view", doc_id=doc_id, page=page, **args)
+            assert page_url(doc_id, page, **args) == want
+            assert page_url(doc_id, page, **args) == want          # (from the request's memo)
