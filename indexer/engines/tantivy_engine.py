@@ -40,6 +40,7 @@ RAW_FIELDS = ("kind", "doc_id", "work", "index_key", "status", "date", "symbol")
 PHRASE_FIELDS = ("title", "text_any")          # with positions, as in the Whoosh schema
 VOCABULARY_FIELDS = ("title", "text_any", "symbol")   # listed for prefixes, did-you-mean
 VOCABULARY_MAX = 65_000      # tantivy's bucket limit: beyond it, the commonest words
+ENTRIES = "_entries"          # the aggregation counting the matches
 TOP_CANDIDATES = 64          # entries scored exactly at first by top_works (then x4)
 SUBSETS_MAX_PARTS = 6        # a best match of more parts is left to the facade
 # A best match is ranked by tantivy from this many documents up; below, scoring all its
@@ -468,7 +469,10 @@ class TantivyView:
     def _ranked(self, q, match, conditions, tight):
         if not _needs_python(q):
             return _filtered(match, conditions)   # its own bound: its scores are exact
-        return _filtered(_bound(self.tschema, q, tight), [match] + conditions)
+        # Not restricted to `match` (that costs as much as the bound): an entry without
+        # enough of the words is left out when scored, and ranks no better than its
+        # bound, so that what is left out is still bounded.
+        return _filtered(_bound(self.tschema, q, tight), conditions)
 
     def _top_works(self, q, match, filters, want, public_only):
         conditions = self._conditions(filters, public_only)
@@ -479,7 +483,7 @@ class TantivyView:
         while True:
             if past_deadline():
                 raise _TimeUp
-            found = self.s.search(ranked, limit=k, count=True)
+            found = self.s.search(ranked, limit=k, count=False)
             candidates = self._docnums(found.hits)
             if _needs_python(q):
                 exact = self._evaluate(q, self._scope([n for _, n in candidates]))
@@ -503,9 +507,9 @@ class TantivyView:
         matched = self._matching(match, public_only, shared)
         passing = [n for n in matched if all(n in ok for ok in allowed.values())]
         works = self._whole_works(q, works, exact, passing, shared)
-        total = found.count - _repeats(passing, shared)
-        counts = self._facet_counts(match, filters, public_only, matched, shared, allowed)
-        return TopWorks(works, exact, total, counts)
+        counts, entries = self._facet_counts(match, filters, public_only, matched, shared,
+                                             allowed)
+        return TopWorks(works, exact, entries - _repeats(passing, shared), counts)
 
     def _scope(self, docnums):
         return tantivy.Query.term_set_query(
@@ -533,9 +537,11 @@ class TantivyView:
                 else g for g in works]
 
     def _facet_counts(self, match, filters, public_only, matched, shared, allowed):
-        """{facet: {value: works}}, each selected facet without its own filter."""
+        """({facet: {value: works}}, each selected facet without its own filter; the
+        number of entries matching with every filter)."""
         out = self._aggregate(match, self._conditions(filters, public_only),
-                              [f for f in FACETS if f not in filters])
+                              [f for f in FACETS if f not in filters], entries=True)
+        entries = out.pop(None)
         for name in (f for f in FACETS if f in filters):
             out.update(self._aggregate(
                 match, self._conditions(filters, public_only, leave_out=name), [name]))
@@ -546,14 +552,25 @@ class TantivyView:
             for value, extra in _version_repeats(versions, shared,
                                                  self.facet_values.values(name)).items():
                 counts[value] -= extra
-        return out
+        return out, entries
 
-    def _aggregate(self, match, conditions, names):
+    def _aggregate(self, match, conditions, names, entries=False):
+        """{facet: {value: entries}} of the entries matching (with `entries`, and under
+        None, how many they are)."""
         query = _filtered(match, conditions)
         aggs = {name: {"terms": {"field": name, "size": VOCABULARY_MAX}} for name in names}
+        if entries:
+            # Every entry has one year (or none, counted as missing): its buckets add up
+            # to the number of entries.
+            aggs[ENTRIES] = {"terms": {"field": "year", "size": VOCABULARY_MAX,
+                                       "missing": ""}}
         found = self.s.aggregate(query, aggs)
-        return {name: {b["key"]: b["doc_count"] for b in found[name]["buckets"]}
-                for name in names}
+        out = {name: {b["key"]: b["doc_count"] for b in found[name]["buckets"]}
+               for name in names}
+        if entries:
+            out[None] = sum(b["doc_count"] for b in found[ENTRIES]["buckets"]) + \
+                found[ENTRIES].get("sum_other_doc_count", 0)
+        return out
 
     def page_matches(self, q, doc_ids):
         """({doc id: [(score, page, page ref)]}, partial) of the pages matching `q`."""
