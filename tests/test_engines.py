@@ -365,3 +365,19 @@ def test_a_tantivy_rebuild_analyses_on_several_processes_to_the_same_index(
     assert [w.pool is not None for w in writers] == [False, True]
     assert answers[0] == answers[1]
     assert check(ix.repo, ix.index, verify_hashes=False).ok
+
+
+def test_tantivy_reads_a_pages_document_and_number_without_decoding_its_text(engines):
+    # page_matches reads each matching page's document and number from the head of its
+    # stored JSON; that head must be where indexer.schema puts it, for every page.
+    import json
+    import tantivy
+    from indexer.engines.tantivy_engine import _PAGE_HEAD, _page_head
+    view = engines["tantivy"][0]._current()
+    pages = view.p.search(tantivy.Query.all_query(), limit=10_000).hits
+    assert len(pages) > 50
+    for _, address in pages:
+        raw = bytes(view.p.doc(address).get_first("stored"))
+        whole = json.loads(raw)
+        assert _PAGE_HEAD.match(raw), raw[:80]
+        assert _page_head(view.p, address) == (whole["doc_id"], whole["page"])

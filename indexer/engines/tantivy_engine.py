@@ -16,6 +16,7 @@ import bisect
 import json
 import math
 import os
+import re
 from collections import Counter, deque
 from itertools import combinations
 from multiprocessing import get_context
@@ -147,6 +148,21 @@ def to_document(entry, fields=None):
 
 def _stored(searcher, address):
     return json.loads(bytes(searcher.doc(address).get_first("stored")))
+
+
+# A page entry's stored JSON begins with its document and page (indexer.schema's order):
+# read from there, its text is not decoded for every matching page.
+_PAGE_HEAD = re.compile(rb'\{"kind": "page", "doc_id": ("(?:[^"\\]|\\.)*"), "page": (\d+)[,}]')
+
+
+def _page_head(searcher, address):
+    """(doc id, page number) of a page entry."""
+    raw = bytes(searcher.doc(address).get_first("stored"))
+    head = _PAGE_HEAD.match(raw)
+    if head is None:
+        page = json.loads(raw)
+        return page["doc_id"], page["page"]
+    return json.loads(head.group(1)), int(head.group(2))
 
 
 def _all(searcher, q):
@@ -573,7 +589,8 @@ class TantivyView:
         return out
 
     def page_matches(self, q, doc_ids):
-        """({doc id: [(score, page, page ref)]}, partial) of the pages matching `q`."""
+        """({doc id: [(score, page, page ref)]}, partial) of the pages matching `q` (a
+        page ref is its address: its text is read only for the page shown)."""
         if past_deadline():
             return {}, True
         scope = tantivy.Query.boolean_query(
@@ -584,27 +601,26 @@ class TantivyView:
             (tantivy.Occur.Must, scope)])
         found = {}
         for score, address in _all(self.p, native):
-            page = _stored(self.p, address)
-            found.setdefault(page["doc_id"], []).append((score, page["page"], page))
+            doc_id, page = _page_head(self.p, address)
+            found.setdefault(doc_id, []).append((score, page, address))
         return found, False
 
     def _pages_of(self, doc_id):
         q = tantivy.Query.term_query(self.tschema, "doc_id", doc_id)
-        return sorted((_stored(self.p, a) for _, a in _all(self.p, q)),
-                      key=lambda page: page["page"])
+        return sorted((_page_head(self.p, a)[1], a) for _, a in _all(self.p, q))
 
     def page_body(self, ref):
-        """The text of a page entry (its ref is its stored fields)."""
-        return ref["body"]
+        """The text of a page entry (its ref is its address)."""
+        return _stored(self.p, ref).get("body", "")
 
     def first_page(self, doc_id):
         """The ref of a document's first page with text, or None."""
         pages = self._pages_of(doc_id)
-        return pages[0] if pages else None
+        return pages[0][1] if pages else None
 
     def document_text(self, doc_id):
         """A document's text, its pages joined."""
-        return " ".join(p.get("body", "") for p in self._pages_of(doc_id))
+        return " ".join(self.page_body(a) for _, a in self._pages_of(doc_id))
 
     def more_like(self, docnum, text, top, public_only, numterms=20):
         """Stored fields of the documents most like `text` (not `docnum` itself): its 20
