@@ -9,8 +9,13 @@ both engines.
 
 Queries are translated to tantivy's (Term, Phrase, Or, And, AndMaybe, Without, boosts);
 a best match (at least k of n words, coordination) has no tantivy equivalent in the
-bindings, so a subtree holding one is evaluated here: each of its parts by tantivy,
-combined in Python exactly as indexer.query.BestMatch does.
+bindings, so a subtree holding one is scored here: each of its parts by tantivy,
+combined in Python exactly as indexer.query.BestMatch does. For a results page
+(TantivyView.top_works) tantivy matches, counts and facets by itself, and ranks the
+matches by a bound of that score; only the best candidates are scored here.
+
+A process's threads share one view per commit (VIEWS_SHARED, indexer.index.IndexStore.
+view); a rebuild's entries are analysed on `procs` processes (TantivyWriter).
 """
 import bisect
 import json
