@@ -83,17 +83,26 @@ def bare_whoosh(pair):
     return search
 
 
-def bare_tantivy(pair):
-    """The same OR in tantivy: top 10, and a terms aggregation per facet."""
+def _tantivy_or(pair):
+    """A function making the tantivy OR of a text's words in text_any; the facets'
+    terms aggregations."""
     import tantivy
-    searcher = pair.docs.searcher()
     analyzer = neutral_analyzer()
-    aggs = {name: {"terms": {"field": name, "size": 100}} for name in FACETS}
 
-    def search(text):
-        q = tantivy.Query.boolean_query(
+    def or_of_words(text):
+        return tantivy.Query.boolean_query(
             [(tantivy.Occur.Should, tantivy.Query.term_query(pair.schema, "text_any", w))
              for w in analyse(analyzer, text)])
+    return or_of_words, {name: {"terms": {"field": name, "size": 100}} for name in FACETS}
+
+
+def bare_tantivy(pair):
+    """The same OR in tantivy: top 10, and a terms aggregation per facet."""
+    searcher = pair.docs.searcher()
+    or_of_words, aggs = _tantivy_or(pair)
+
+    def search(text):
+        q = or_of_words(text)
         searcher.search(q, 10)
         return searcher.aggregate(q, aggs)
     return search
@@ -108,13 +117,7 @@ def bare_tantivy_shown(pair, make_query=None):
     import json
     import tantivy
     docs, pages = pair.docs.searcher(), pair.pages.searcher()
-    analyzer = neutral_analyzer()
-    aggs = {name: {"terms": {"field": name, "size": 100}} for name in FACETS}
-
-    def or_of_words(text):
-        return tantivy.Query.boolean_query(
-            [(tantivy.Occur.Should, tantivy.Query.term_query(pair.schema, "text_any", w))
-             for w in analyse(analyzer, text)])
+    or_of_words, aggs = _tantivy_or(pair)
     make_query = make_query or or_of_words
 
     def search(text):

@@ -2,7 +2,7 @@
 from dataclasses import dataclass, field
 
 from indexer.errors import IndexUnavailable
-from indexer.index import expected_keys, indexed_keys
+from indexer.index import expected_keys
 from indexer.ocr import ocr_availability
 from repo.ocrjobs import owner_alive
 from repo.files import sha256_of
@@ -140,7 +140,7 @@ def _check_index(repo, index_store, report, engine=None):
         report.problems.append(f"the search index is a {live} index, the chosen engine is "
                                f"{engine} (run `minamata index --rebuild --engine {engine}`; "
                                "the text is kept, no PDF is read again)")
-    have = indexed_keys(pair)
+    have = pair.indexed_keys()
     want = {doc_id: item[0] for doc_id, item in expected_keys(repo).items()}
     for doc_id in pair.indexed_twice():
         report.problems.append(f"{doc_id}: in the search index more than once (run "

@@ -74,6 +74,14 @@ class FacetValues:
             self.by_facet[name] = self._read_values(name)
         return self.by_facet[name]
 
+    def repeats(self, name, docnums):
+        """{value: how many of `docnums` have it beyond one per work}: what counting
+        them as works (`count`) leaves out of counting them one by one."""
+        per_doc = self._values(name)
+        each = Counter(chain.from_iterable([per_doc[d] for d in docnums]))
+        works = self.count([name], docnums)[name]
+        return {v: n - works[v] for v, n in each.items() if n > works[v]}
+
     def count(self, names, docnums):
         """{facet: {value: number of `docnums` having it}} for each named facet."""
         shared = self.shared()
@@ -93,25 +101,3 @@ class FacetValues:
                         counts[value] += 1
             out[name] = dict(counts)
         return out
-
-
-def whoosh_facet_values(searcher):
-    """FacetValues read from a Whoosh searcher's lexicon and postings."""
-    def read_values(name):
-        per_doc = [()] * searcher.doc_count_all()
-        for term in searcher.lexicon(name):
-            text = term.decode("utf-8") if isinstance(term, bytes) else term
-            for docnum in searcher.postings(name, text).all_ids():
-                per_doc[docnum] = per_doc[docnum] + (text,)
-        return per_doc
-
-    def read_shared():
-        shared = {}
-        for term in searcher.lexicon("work"):
-            text = term.decode("utf-8") if isinstance(term, bytes) else term
-            docnums = list(searcher.postings("work", text).all_ids())
-            if len(docnums) > 1:
-                shared.update((d, text) for d in docnums)
-        return shared
-
-    return FacetValues(read_values, read_shared)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer.engines import DEFAULT_ENGINE, MARKER, engine_module, engine_of
-from indexer.engines.whoosh_engine import DOCS, PAGES, IndexPair  # noqa: F401
+from indexer.engines.whoosh_engine import DOCS
 from indexer.errors import IndexUnavailable
 from indexer.schema import SCHEMA_VERSION, document_entries, index_key
 from repo.files import atomic_write
@@ -103,12 +103,15 @@ class IndexStore:
             return None
         return (path.name, engine_module(engine_of(path)).generation(path))
 
-    def open(self):
-        """The live IndexPair (IndexUnavailable when there is none)."""
+    def _live_dir(self):
         path = self.current_dir()
         if path is None:
             raise IndexUnavailable("there is no search index yet: run `minamata index`")
-        return _open_pair(path)
+        return path
+
+    def open(self):
+        """The live index's Pair (IndexUnavailable when there is none)."""
+        return _open_pair(self._live_dir())
 
     def view(self):
         """A View of the live index for searching (IndexUnavailable when there is none).
@@ -116,9 +119,7 @@ class IndexStore:
         the threads of a process one view per commit: opening one reads every
         document's stored fields (about 0.1 s at 10,000 documents), which each server
         thread paid after each upload. Other engines' (Whoosh's) a view per call."""
-        path = self.current_dir()
-        if path is None:
-            raise IndexUnavailable("there is no search index yet: run `minamata index`")
+        path = self._live_dir()
         module = engine_module(engine_of(path))
         if not getattr(module, "VIEWS_SHARED", False):
             return retrying(lambda: _open_pair(path).view())
@@ -184,11 +185,6 @@ class IndexStore:
             shutil.rmtree(path, ignore_errors=True)
 
 
-def indexed_keys(pair):
-    """{document id: index key} of every document in an index."""
-    return pair.indexed_keys()
-
-
 def indexed_key(store, doc_id):
     """The index key of one document in the live index (None: not in it, or no index)."""
     try:
@@ -226,7 +222,7 @@ def sync(repo, store, progress=None):
         # chosen: build it anew, from the kept text.
         return rebuild(repo, store, progress)
     ix = store.open_or_create()
-    have = indexed_keys(ix)
+    have = ix.indexed_keys()
     want = expected_keys(repo)
     report = SyncReport()
     report.removed = sorted(set(have) - set(want))
@@ -236,7 +232,7 @@ def sync(repo, store, progress=None):
     todo = report.updated + report.added
     if report.removed or todo:
         _write(ix, repo, [want[i] for i in todo], report.removed + report.updated, progress)
-    compact(ix)
+    ix.compact()
     report.seconds = time.monotonic() - started
     return report
 
@@ -255,11 +251,6 @@ def rebuild(repo, store, progress=None, procs=1):
     report = SyncReport(added=[d.id for d in repo.documents()], rebuilt=True)
     report.seconds = time.monotonic() - started
     return report
-
-
-def compact(pair, waste=0.25):
-    """Merge an index's segments when deleted entries exceed `waste` of the live ones."""
-    pair.compact(waste)
 
 
 class _PairWriter:
@@ -294,7 +285,7 @@ class IndexSession:
         self.pair = store.open_or_create()
         self.writer = None
         self.events = {}
-        self.before = set(indexed_keys(self.pair))
+        self.before = set(self.pair.indexed_keys())
         self.report = SyncReport()
 
     def __enter__(self):

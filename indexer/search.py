@@ -133,17 +133,18 @@ class LRU:
             self.hits += 1
             return value
 
-    def get_or_make(self, key, make, wait=None):
+    def get_or_make(self, key, make, until=None):
         """The value kept for `key`, else `make()`'s, kept; `make` returns (value, keep).
-        One thread makes a key's value while the others asking for it wait (up to `wait`
-        seconds, then make it themselves): after an index commit every server thread
-        missed the same few queries at once and each searched them afresh."""
+        One thread makes a key's value while the others asking for it wait (until the
+        time.monotonic() `until`, then make it themselves): after an index commit every
+        server thread missed the same few queries at once and each searched them afresh."""
         value = self.get(key)
         if value is not None:
             return value
         with self._lock:
             turn = self._making.setdefault(key, threading.Lock())
-        got_turn = turn.acquire(timeout=-1 if wait is None else max(0.0, wait))
+        wait = -1 if until is None else max(0.0, until - time.monotonic())
+        got_turn = turn.acquire(timeout=wait)
         try:
             value = self.get(key) if got_turn else None      # made while we waited
             if value is None:
@@ -372,6 +373,15 @@ class _Run:
         self._matcher = None
         self._works = []
         self._top = None             # a TopWorks, when the engine found the first works
+        self._query_key = None
+
+    @property
+    def query_key(self):
+        """The query as the caches know it (its repr, made once: a question's tree is
+        long)."""
+        if self._query_key is None:
+            self._query_key = repr(self.q)
+        return self._query_key
 
     def count(self):
         """The number of matching documents (for checking a suggestion)."""
@@ -389,10 +399,8 @@ class _Run:
         does not search again."""
         if self.cache is None:
             return self._match()[0]
-        key = (self.generation, repr(self.q), self.public_only)
-        end = current_deadline()
-        return self.cache.matches.get_or_make(
-            key, self._match, wait=None if end is None else end - time.monotonic())
+        key = (self.generation, self.query_key, self.public_only)
+        return self.cache.matches.get_or_make(key, self._match, until=current_deadline())
 
     def _match(self):
         """((docnums, scores), whether to keep them: not if the time limit cut it)."""
@@ -435,11 +443,9 @@ class _Run:
         if self.cache is None:
             top = make()[0]
         else:
-            key = (self.generation, "top", repr(self.q), self.public_only,
+            key = (self.generation, "top", self.query_key, self.public_only,
                    repr(sorted(self.filters.items())), want)
-            end = current_deadline()
-            top = self.cache.matches.get_or_make(
-                key, make, wait=None if end is None else end - time.monotonic())
+            top = self.cache.matches.get_or_make(key, make, until=current_deadline())
         return None if top is _NO_TOP else top
 
     def representatives(self, sort, limit):
@@ -536,7 +542,7 @@ class _Run:
         the cache, if any, for the next request showing them)."""
         if self.cache is None:
             return self._find_pages(doc_ids)
-        keys = {i: (self.generation, repr(self.q), i) for i in doc_ids}
+        keys = {i: (self.generation, self.query_key, i) for i in doc_ids}
         out = {i: self.cache.pages.get(k) for i, k in keys.items()}
         todo = [i for i, found in out.items() if found is None]
         if not todo:
@@ -549,10 +555,8 @@ class _Run:
                     self.cache.pages.put(keys[doc_id], where)
             return found, not self.partial
         # As for matches: threads showing the same hits at once find their pages once.
-        end = current_deadline()
         out.update(self.cache.pages.get_or_make(
-            (self.generation, repr(self.q), tuple(todo)), find,
-            wait=None if end is None else end - time.monotonic()))
+            (self.generation, self.query_key, tuple(todo)), find, until=current_deadline()))
         return out
 
     def page_matches(self, doc_ids):

@@ -14,6 +14,7 @@ from repo.history import shorten
 from repo.listing.bodies import body_name
 from repo.settings import Settings
 from webui import i18n, labels, security, viewmodels
+from webui.errors import RETRY_AFTER
 from webui.services import Services, close_repository
 from webui.settings import WebSettings
 from webui.views import (api, audit, browse, cite, curate, downloads, events_edit, feeds,
@@ -137,14 +138,10 @@ def _out_of_memory():
         replace()
     message = _("This request needed more memory than the server allows one process; "
                 "nothing was changed. Try a narrower search, or try again in a moment.")
+    retry = {"Retry-After": str(RETRY_AFTER)}
     if _wants_json():
-        response = jsonify(error=message)
-    else:
-        response = current_app.make_response(
-            render_template("error.html", code=503, message=message))
-    response.status_code = 503
-    response.headers["Retry-After"] = "5"
-    return response
+        return jsonify(error=message), 503, retry
+    return render_template("error.html", code=503, message=message), 503, retry
 
 
 def _first(text, day, locale):

@@ -4,10 +4,13 @@ Everything above it (parsing, thesaurus expansion, best-match rules, works and l
 versions, drafts, facet rules, the dataclasses returned) is in indexer.search and
 indexer.query, written once. An engine provides, per index directory:
 
-- `create(path)`: an empty index there; `open(path)`: its Pair;
+- `create(path)`: an empty index there; `open_pair(path)`: its Pair; `generation(path)`:
+  what changes with every commit; optionally `VIEWS_SHARED = True`: its views may serve
+  several threads at once (indexer.index.IndexStore.view then shares one per commit,
+  keyed by the view's `opened_generation`);
 - a Pair: `indexed_keys()`, `indexed_key(doc_id)`, `indexed_twice()`, `writer(procs)`
   (a context manager with `delete(doc_id)` and `add_entries(entry, pages)`, committing
-  pages then documents, or cancelling both), `compact()`, `view()`, `generation()`;
+  pages then documents, or cancelling both), `compact(waste)`, `view()`;
 - a View (one open snapshot, for searching): `engine`, `generation`, `schema` (the
   analyzers of each field, for snippets), `facet_values` (indexer.facets.FacetValues),
   `up_to_date()`, `close()`, `prefix_reader()` (for indexer.query.bound_prefixes),

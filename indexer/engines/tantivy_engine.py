@@ -335,17 +335,16 @@ class TantivyView:
     def __init__(self, pair):
         self.pair = pair
         self.path = pair.path
-        self._gen = self.opened_generation = generation(pair.path)
-        self.generation = (str(pair.path), NAME, self._gen)
+        self.opened_generation = generation(pair.path)
+        self.generation = (str(pair.path), NAME, self.opened_generation)
         self.s = pair.docs.searcher()
         self.p = pair.pages.searcher()
         self.tschema = pair.schema
         self.schema = _ANALYSIS
         hits = _all(self.s, tantivy.Query.term_query(self.tschema, "kind", "doc"))
-        addresses = sorted(((a.segment_ord, a.doc) for _, a in hits))
-        by_key = {(a.segment_ord, a.doc): a for _, a in hits}
-        self._stored = [_stored(self.s, by_key[k]) for k in addresses]
-        self._docnum_of = {k: n for n, k in enumerate(addresses)}
+        addresses = sorted((a for _, a in hits), key=lambda a: (a.segment_ord, a.doc))
+        self._stored = [_stored(self.s, a) for a in addresses]
+        self._docnum_of = {(a.segment_ord, a.doc): n for n, a in enumerate(addresses)}
         self._by_id = {f["doc_id"]: n for n, f in enumerate(self._stored)}
         self._vocabulary = None
         self.facet_values = FacetValues(self._read_values, self._read_shared)
@@ -361,7 +360,7 @@ class TantivyView:
 
     def up_to_date(self):
         """Whether no commit happened since this view was opened."""
-        return generation(self.path) == self._gen
+        return generation(self.path) == self.opened_generation
 
     def close(self):
         """Nothing held open beyond the searchers, dropped with the view."""
@@ -497,16 +496,14 @@ class TantivyView:
 
     def _top_works(self, q, match, filters, want, public_only):
         conditions = self._conditions(filters, public_only)
-        tight = False
+        best_match, tight = _needs_python(q), False
         ranked = self._ranked(q, match, conditions, tight)
-        shared = self.facet_values.shared()
         k = max(TOP_CANDIDATES, 2 * want)
         while True:
             if past_deadline():
                 raise _TimeUp
-            found = self.s.search(ranked, limit=k, count=False)
-            candidates = self._docnums(found.hits)
-            if _needs_python(q):
+            candidates = self._docnums(self.s.search(ranked, limit=k, count=False).hits)
+            if best_match:
                 exact = self._evaluate(q, self._scope([n for _, n in candidates]))
             else:
                 # The conditions add 0.0 to the query's own score: the exact one.
@@ -516,7 +513,7 @@ class TantivyView:
             if len(candidates) < k or len(works) >= want and (
                     not works or exact[works[-1][0]] > _above(candidates[-1][0])):
                 break                # every match scored, or none left out could rank
-            if not tight and _needs_python(q):
+            if best_match and not tight:
                 # Documents with few of the words ranked too high: score every set of
                 # words exactly (dearer) before taking more candidates.
                 tight = True
@@ -525,12 +522,14 @@ class TantivyView:
             k *= 4
         allowed = {name: self.facet_values.having(name, values)
                    for name, values in filters.items()}
-        matched = self._matching(match, public_only, shared)
-        passing = [n for n in matched if all(n in ok for ok in allowed.values())]
-        works = self._whole_works(q, works, exact, passing, shared)
-        counts, entries = self._facet_counts(match, filters, public_only, matched, shared,
-                                             allowed)
-        return TopWorks(works, exact, entries - _repeats(passing, shared), counts)
+        matched = self._matching(match, public_only, self.facet_values.shared())
+        passing = self.facet_values.works(
+            [n for n in matched if all(n in ok for ok in allowed.values())])
+        counts, entries = self._facet_counts(match, filters, public_only, matched, allowed)
+        # A work's second (third...) matching versions are not works of their own.
+        repeated = sum(len(group) - 1 for group in passing)
+        return TopWorks(self._whole_works(q, works, exact, passing), exact,
+                        entries - repeated, counts)
 
     def _scope(self, docnums):
         return tantivy.Query.term_set_query(
@@ -543,21 +542,19 @@ class TantivyView:
         q = _filtered(match, self._conditions({}, public_only) + [self._scope(among)])
         return sorted(n for _, n in self._docnums(_all(self.s, q)))
 
-    def _whole_works(self, q, works, exact, passing, shared):
-        """The works with all their matching versions that pass the filters (a version
-        may rank below the candidates scored), each work's best first."""
-        by_work = {}
-        for n in passing:
-            by_work.setdefault(shared[n], []).append(n)
-        versions = {id(group): by_work.get(shared[group[0]], group) for group in works
-                    if group[0] in shared}
-        missing = [n for group in versions.values() for n in group if n not in exact]
+    def _whole_works(self, q, works, exact, passing):
+        """The works with all their matching versions that pass the filters (`passing`:
+        those versions, grouped by work; one may rank below the candidates scored),
+        each work's best first."""
+        shared = self.facet_values.shared()
+        by_work = {shared[group[0]]: group for group in passing}
+        versions = [by_work.get(shared.get(group[0]), group) for group in works]
+        missing = [n for group in versions for n in group if n not in exact]
         if missing:
             exact.update(self._evaluate(q, self._scope(missing)))
-        return [sorted(versions[id(g)], key=lambda n: (-exact[n], n)) if id(g) in versions
-                else g for g in works]
+        return [sorted(group, key=lambda n: (-exact[n], n)) for group in versions]
 
-    def _facet_counts(self, match, filters, public_only, matched, shared, allowed):
+    def _facet_counts(self, match, filters, public_only, matched, allowed):
         """({facet: {value: works}}, each selected facet without its own filter; the
         number of entries matching with every filter)."""
         out = self._aggregate(match, self._conditions(filters, public_only),
@@ -570,8 +567,7 @@ class TantivyView:
             # Versions of one work count once per value (as indexer.facets counts).
             versions = [n for n in matched
                         if all(n in ok for f, ok in allowed.items() if f != name)]
-            for value, extra in _version_repeats(versions, shared,
-                                                 self.facet_values.values(name)).items():
+            for value, extra in self.facet_values.repeats(name, versions).items():
                 counts[value] -= extra
         return out, entries
 
@@ -681,24 +677,6 @@ def _filtered(query, conditions):
 def _above(bound):
     # Our sums and tantivy's may differ in the last bits: a margin keeps "above" strict.
     return bound * (1 + 1e-9) + 1e-12
-
-
-def _repeats(versions, shared):
-    """How many of `versions` are second (third...) versions of a work."""
-    works = Counter(shared[n] for n in versions)
-    return sum(c - 1 for c in works.values())
-
-
-def _version_repeats(versions, shared, values):
-    """{value: how many of `versions` repeat a value another version of their work has}."""
-    seen = Counter()
-    for n in versions:
-        for value in values[n]:
-            seen[(shared[n], value)] += 1
-    out = Counter()
-    for (_, value), c in seen.items():
-        out[value] += c - 1
-    return {v: c for v, c in out.items() if c}
 
 
 class _NotNative(Exception):

@@ -11,7 +11,7 @@ from whoosh.collectors import FilterCollector
 from whoosh.query import And, Or, Term
 from whoosh.searching import TimeLimit
 
-from indexer.facets import whoosh_facet_values
+from indexer.facets import FacetValues
 from indexer.query import current_deadline
 from indexer.schema import build_schema
 from indexer.scoring import weighting
@@ -263,3 +263,25 @@ def _scope(q, filter_q):
     if filter_q is None:
         return q
     return filter_q if isinstance(q, Every) else And([q, filter_q])
+
+
+def whoosh_facet_values(searcher):
+    """FacetValues read from a Whoosh searcher's lexicon and postings."""
+    def read_values(name):
+        per_doc = [()] * searcher.doc_count_all()
+        for term in searcher.lexicon(name):
+            text = term.decode("utf-8") if isinstance(term, bytes) else term
+            for docnum in searcher.postings(name, text).all_ids():
+                per_doc[docnum] = per_doc[docnum] + (text,)
+        return per_doc
+
+    def read_shared():
+        shared = {}
+        for term in searcher.lexicon("work"):
+            text = term.decode("utf-8") if isinstance(term, bytes) else term
+            docnums = list(searcher.postings("work", text).all_ids())
+            if len(docnums) > 1:
+                shared.update((d, text) for d in docnums)
+        return shared
+
+    return FacetValues(read_values, read_shared)
