@@ -1,12 +1,14 @@
 """Benchmark of the build and search on a synthetic corpus (~2,000 PDFs, ~20,000 pages).
 
     python bench/build_bench.py [--docs 2000] [--pages 10] [--sample 300]
+                                [--engine whoosh|tantivy] [--sample-only]
 
 Generates the corpus once into ~/.cache/minamata-bench (outside git), then reports:
 pypdf extraction pages/s alone (1 and 2 processes, on a sample), the end-to-end build
 (extract + detect + store + index) pages/s with 1 and 2 workers on the same sample, the
 full build with 2 workers, a rebuild from kept text, index size, peak memory, and
-search p50/p95 with facets. Results go to stdout and bench/out/build.json.
+search p50/p95 with facets. Results go to stdout and bench/out/build.json. `--engine`
+builds with that search engine; `--sample-only` stops after the sample's rows.
 """
 import argparse
 import json
@@ -53,10 +55,10 @@ def extraction_rate(files, procs):
     return pages / (time.perf_counter() - started)
 
 
-def end_to_end(manifest, data, workers):
+def end_to_end(manifest, data, workers, engine=""):
     """Seconds and pages of a first build: manifest load (extraction) + index."""
     shutil.rmtree(data, ignore_errors=True)
-    ix = Indexer(Settings.from_env(environ={}, data_dir=data, workers=workers))
+    ix = Indexer(Settings.from_env(environ={}, data_dir=data, workers=workers, engine=engine))
     started = time.perf_counter()
     with ix.repo.writing():
         report = ix.load_manifest(manifest)
@@ -119,6 +121,8 @@ def main():
     ap.add_argument("--pages", type=int, default=10)
     ap.add_argument("--sample", type=int, default=300)
     ap.add_argument("--cache", default=str(Path.home() / ".cache" / "minamata-bench"))
+    ap.add_argument("--engine", default="", help="search engine (default: Whoosh)")
+    ap.add_argument("--sample-only", action="store_true")
     args = ap.parse_args()
     cache = Path(args.cache)
     t = time.perf_counter()
@@ -135,11 +139,16 @@ def main():
     print(f"pypdf alone: {out['extract_pages_per_s_1proc']:.1f} pages/s (1 process), "
           f"{out['extract_pages_per_s_2proc']:.1f} pages/s (2 processes)")
     for workers in (1, 2):
-        _, seconds, pages = end_to_end(sample_manifest, cache / "data-sample", workers)
+        _, seconds, pages = end_to_end(sample_manifest, cache / "data-sample", workers,
+                                       args.engine)
         out[f"build_pages_per_s_{workers}w"] = pages / seconds
         print(f"end-to-end build, {workers} worker(s): {pages / seconds:.1f} pages/s "
-              f"({pages} pages in {seconds:.1f} s)")
-    ix, seconds, pages = end_to_end(manifest, cache / "data-full", 2)
+              f"({pages} pages in {seconds:.1f} s; "
+              f"{pages / seconds / out['extract_pages_per_s_2proc']:.0%} of pypdf's "
+              "2-process rate)")
+    if args.sample_only:
+        return
+    ix, seconds, pages = end_to_end(manifest, cache / "data-full", 2, args.engine)
     out.update(full_build_s=seconds, full_pages=pages, full_build_pages_per_s=pages / seconds)
     print(f"full build, 2 workers: {pages} pages in {seconds:.1f} s ({pages / seconds:.1f} pages/s)")
     with ix.repo.writing():

@@ -50,8 +50,8 @@ ENTRIES = "_entries"          # the aggregation counting the matches
 TOP_CANDIDATES = 64          # entries scored exactly at first by top_works (then x4)
 SUBSETS_MAX_PARTS = 6        # a best match of more parts is left to the facade
 # A best match is ranked by tantivy from this many documents up; below, scoring all its
-# matches in Python costs less than the extra queries (bench/engine_bench.py, questions,
-# p50: 6.1 vs 7.7 ms at 2,013 documents; 22.6 vs 11.1 ms at 10,000).
+# matches in Python costs less than the extra queries (bench/top_works_check.py,
+# questions p50: 5.5 vs 7.1 ms at 2,013 documents; 20.1 vs 10.0 ms at 10,000).
 BEST_MATCH_NATIVE_FROM = 4_000
 _ANALYSIS = build_schema()   # the analyzers of each text field
 
