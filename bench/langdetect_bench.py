@@ -5,8 +5,9 @@ pages, langdetect calls, and whether every page and document gets the same langu
 
 old:      `page_languages` on every page (up to 3 langdetect calls a page), then
           `document_languages`, as the build did before `document_page_languages`.
-new:      `document_page_languages`: one call on a sample of the document, stop words to
-          pass the pages plainly in its language, `page_languages` on the others.
+new:      `document_page_languages`: the document's likely language by the stop words of
+          a sample, stop words to pass the pages (and, on the other pages, the pieces)
+          plainly in that language, langdetect on the rest.
 one-call: the alternative cheap test, for the record: a page whose first piece langdetect
           calls the document's language is given it (one call instead of three).
 

@@ -8,6 +8,7 @@ import os
 import resource
 import threading
 import time
+from collections import deque
 from multiprocessing.connection import wait
 
 from indexer.errors import PdfRefused
@@ -42,6 +43,7 @@ def _serve(conn, memory_mb, max_pages, parent_pid=None):
 
 
 EXTRACTION_NICE = 10
+QUEUED_PER_WORKER = 2     # files sent to a worker at once: the one it reads, the next
 KEEP_AFTER_BYTES = 20 * 1024 * 1024
 
 
@@ -60,13 +62,21 @@ class _Worker:
                                    daemon=True)
         self.process.start()
         child.close()
-        self.task = None
-        self.deadline = None
+        self.tasks = deque()      # (key, path) sent, in order; the first is being read
+        self.deadline = None      # ... and must be done by then
 
     def give(self, key, path, timeout):
-        self.task = key
-        self.deadline = time.monotonic() + timeout
+        if not self.tasks:
+            self.deadline = time.monotonic() + timeout
+        self.tasks.append((key, path))
         self.conn.send((key, str(path)))
+
+    def finished(self, timeout):
+        """The first task is over: its key."""
+        key, _ = self.tasks.popleft()
+        # The next one began when this one's result was sent, a little before now.
+        self.deadline = time.monotonic() + timeout if self.tasks else None
+        return key
 
     def stop(self, kill=False):
         if kill:
@@ -107,11 +117,11 @@ class ExtractionPool:
             yield from self._drive(pending, workers)
         finally:
             for w in workers:
-                if keep and w.task is None and w.process.is_alive():
+                if keep and not w.tasks and w.process.is_alive():
                     with self._lock:
                         self._idle.append(w)
                 else:
-                    w.stop(kill=w.task is not None)
+                    w.stop(kill=bool(w.tasks))
 
     def close(self):
         """Stop the idle workers kept for later calls."""
@@ -141,10 +151,9 @@ class ExtractionPool:
 
     def _drive(self, pending, workers):
         for w in workers:
-            if pending:
-                w.give(*pending.pop(), self.timeout)
-        while any(w.task is not None for w in workers):
-            busy = [w for w in workers if w.task is not None]
+            self._fill(w, pending)
+        while any(w.tasks for w in workers):
+            busy = [w for w in workers if w.tasks]
             soonest = min(w.deadline for w in busy)
             ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy],
                          timeout=max(0.0, soonest - time.monotonic()))
@@ -154,22 +163,30 @@ class ExtractionPool:
                     continue
                 if not w.process.is_alive() or isinstance(outcome[1], PdfRefused) and \
                         outcome[1].reason == "timeout":
+                    # The files sent after the one that stopped it were never begun.
+                    pending.extend(reversed(w.tasks))
+                    w.tasks.clear()
                     w.stop(kill=True)
                     w = workers[i] = self._new()
-                # The next file first, then the result: the worker reads it while the
-                # caller stores and indexes this one (it sat idle meanwhile before).
-                if pending:
-                    w.give(*pending.pop(), self.timeout)
+                # The next files first, then the result: the worker reads them while
+                # the caller stores and indexes this one.
+                self._fill(w, pending)
                 yield outcome
 
+    def _fill(self, w, pending):
+        # Each worker holds the next file as well as the one it reads: when it finishes,
+        # it goes on at once instead of waiting for the caller (busy storing and indexing
+        # another result) to hand it one. That wait idled a quarter of a build's workers.
+        while len(w.tasks) < QUEUED_PER_WORKER and pending:
+            w.give(*pending.pop(), self.timeout)
+
     def _outcome(self, w, ready):
-        if w.task is None:
+        if not w.tasks:
             return None
-        key = w.task
         if w.conn in ready:
             try:
                 _, status, payload = w.conn.recv()
-            except EOFError:
+            except (EOFError, OSError):   # (reset, when files sent to it were unread)
                 status, payload = "corrupt", "the PDF reader crashed on this file"
         elif w.process.sentinel in ready:
             status, payload = "corrupt", "the PDF reader crashed on this file"
@@ -178,5 +195,5 @@ class ExtractionPool:
             payload = f"reading the PDF took longer than {self.timeout:g} s; it was stopped"
         else:
             return None
-        w.task = None
+        key = w.finished(self.timeout)
         return key, payload if status == "ok" else PdfRefused(status, payload)

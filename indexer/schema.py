@@ -73,6 +73,8 @@ def document_entries(doc, event, kept, key, work=None):
     doc_langs = doc.languages
     per_field = {}
     for page in pages:
+        if not page["text"]:
+            continue        # (no words: the entry's text is its pages' texts, as entries)
         langs = page["languages"] or doc_langs
         for name, value in text_fields(page["text"], langs).items():
             per_field.setdefault(name, []).append(value)

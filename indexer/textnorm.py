@@ -7,7 +7,10 @@ LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\
 _LIGATURE_RE = re.compile("|".join(LIGATURES))
 # A word broken by a hyphen at a line end: "pack-\nages". Soft hyphens (U+00AD) too.
 _HYPHEN_BREAK = re.compile(r"(\w+)[-\u00ad]\s*\n\s*(\w+)")
+# What every such break has: a cheap test that spares most pages the search above.
+_BREAK_MARK = re.compile(r"[-\u00ad]\s*\n")
 _WORD = re.compile(r"\w+")
+_COMPOUND = re.compile(r"\w+(?:-\w+)*")
 _SPACES = re.compile(r"\s+")
 _DIGITS = re.compile(r"\d+")
 
@@ -31,6 +34,8 @@ def join_hyphenated(text, vocabulary):
         if vocabulary[f"{head}-{tail}".lower()] and not vocabulary[joined.lower()]:
             return f"{head}-{tail}"
         return joined
+    if not _BREAK_MARK.search(text):
+        return text
     return _HYPHEN_BREAK.sub(join, text)
 
 
@@ -38,9 +43,9 @@ def vocabulary_of(texts):
     """Counts of the words and hyphenated compounds written whole on one line."""
     counts = Counter()
     for text in texts:
-        for line in text.splitlines():
-            counts.update(w.lower() for w in re.findall(r"\w+(?:-\w+)*", line))
-            counts.update(w.lower() for w in _WORD.findall(line))
+        # Neither pattern matches a line break: a whole page's matches are its lines'.
+        counts.update(w.lower() for w in _COMPOUND.findall(text))
+        counts.update(w.lower() for w in _WORD.findall(text))
     return counts
 
 
@@ -61,14 +66,18 @@ def _shape(line):
 
 def normalise_pages(raw_pages):
     """Clean every page's text; running headers are kept on the first page only."""
-    pages = [repair_ligatures(p or "") for p in raw_pages]
-    vocabulary = vocabulary_of(pages)
+    repaired = pages = [repair_ligatures(p or "") for p in raw_pages]
     running = running_lines(pages)
     if running:
         pages = [pages[0]] + ["\n".join(ln for ln in text.splitlines()
                                         if _shape(ln) not in running) for text in pages[1:]]
     pages = _join_across_pages(pages)
-    return [_SPACES.sub(" ", join_hyphenated(text, vocabulary)).strip() for text in pages]
+    # The vocabulary (of the text as extracted) only decides how to join broken words:
+    # counted only when a page has one.
+    if any(_BREAK_MARK.search(text) for text in pages):
+        vocabulary = vocabulary_of(repaired)
+        pages = [join_hyphenated(text, vocabulary) for text in pages]
+    return [_SPACES.sub(" ", text).strip() for text in pages]
 
 
 _TRAILING_BREAK = re.compile(r"(\w+)[-\u00ad]\s*$")
@@ -79,6 +88,8 @@ def _join_across_pages(pages):
     """A word hyphenated across a page break is completed on the page where it starts."""
     pages = list(pages)
     for i in range(len(pages) - 1):
+        if not pages[i].rstrip().endswith(("-", "\u00ad")):
+            continue        # (the search below is slow on a long page: most have none)
         head = _TRAILING_BREAK.search(pages[i])
         tail = _LEADING_TAIL.match(pages[i + 1])
         if head and tail:

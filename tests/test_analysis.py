@@ -93,3 +93,14 @@ def test_a_language_analyzer_survives_pickling_as_the_index_stores_it():
     text = "les émissions de mercure"
     assert analyse(analyzer, text) == analyse(_reference("fr"), text) == ["le", "emiss", "mercur"]
     assert "_stems" not in language_analyzer("fr").__getstate__()
+
+
+@pytest.mark.parametrize("lang", [None, *STEMMED_LANGUAGES])
+def test_terms_are_the_texts_of_the_tokens_a_call_makes(lang):
+    # The tantivy engine indexes `terms` (made without Token objects); the Whoosh engine
+    # and every query go through __call__: both must make the same terms.
+    analyzer = neutral_analyzer() if lang is None else language_analyzer(lang)
+    odd = ["a.b.c x..y *foo ba*r 1.5.6. é.ü İstanbul ǅemal ﬁnal", "ΑΒΓ αβγ", "水" * 5]
+    for text in TEXTS + odd:
+        assert analyzer.terms(text) == [t.text for t in analyzer(text)], (lang, text)
+        assert analyse(analyzer, text) == analyzer.terms(text)

@@ -381,3 +381,19 @@ def test_tantivy_reads_a_pages_document_and_number_without_decoding_its_text(eng
         whole = json.loads(raw)
         assert _PAGE_HEAD.match(raw), raw[:80]
         assert _page_head(view.p, address) == (whole["doc_id"], whole["page"])
+
+
+def test_a_documents_tokens_are_its_pages_tokens(engines):
+    # analysed_entries takes a document entry's text tokens from its pages' tokens
+    # (analysed once); they must be those of analysing the entry's own text.
+    from indexer.engines.tantivy_engine import analysed, analysed_entries
+    from indexer.index import expected_keys
+    from indexer.schema import document_entries
+    _, ix = engines["tantivy"]
+    compared = 0
+    for key, doc, event, work in expected_keys(ix.repo).values():
+        entry, pages = document_entries(doc, event, ix.repo.text(doc), key, work)
+        fields = analysed_entries([entry] + pages)
+        assert fields == [analysed(e) for e in [entry] + pages], doc.id
+        compared += sum(1 for name in fields[0] if name.startswith("text_"))
+    assert compared > 20

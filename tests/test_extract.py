@@ -71,3 +71,31 @@ def test_a_kept_worker_serves_the_next_file_and_is_replaced_when_it_died(samples
     finally:
         pool.close()
     assert pool._idle == []
+
+
+def test_files_sent_ahead_to_a_worker_that_dies_are_read_by_its_successor(samples):
+    # Each worker holds the next file as well as the one it reads. When it dies (killed
+    # here, after the first result), the file it was reading is reported and the ones
+    # sent after it are read by a new worker: none is lost or reported twice.
+    import os
+    import signal
+    pool = ExtractionPool(workers=1, timeout=60)
+    names = [f"copy-{n}.pdf" for n in range(5)]
+    for name in names:
+        (samples / name).write_bytes((samples / "good.pdf").read_bytes())
+    results, runs = [], pool.run([(n, samples / n) for n in names])
+    for key, result in runs:
+        if not results:
+            [worker] = [w for w in pool_workers(runs)]
+            assert len(worker.tasks) == 2                # the next two files, sent ahead
+            os.kill(worker.process.pid, signal.SIGKILL)
+        results.append((key, result))
+    assert sorted(k for k, _ in results) == names
+    refused = [r for _, r in results if isinstance(r, PdfRefused)]
+    assert len(refused) == 1 and "crashed" in str(refused[0])
+    assert all(r["page_count"] == 2 for _, r in results if not isinstance(r, PdfRefused))
+
+
+def pool_workers(run):
+    """The workers of a running ExtractionPool.run generator."""
+    return run.gi_frame.f_locals["workers"]

@@ -134,7 +134,8 @@ def test_thin_evidence_falls_back_to_full_analysis(monkeypatch):
     assert plain_page_languages(bullets, "en") is None          # one stop word: unsure
     judged = []
     real = language.page_languages
-    monkeypatch.setattr(language, "page_languages", lambda t: judged.append(t) or real(t))
+    monkeypatch.setattr(language, "page_languages",
+                        lambda t, likely=None: judged.append(t) or real(t, likely))
     pages, _ = document_page_languages([EN_PAGE, bullets, EN_PAGE])
     assert judged == [bullets] and pages[1] == real(bullets)
 
@@ -150,7 +151,7 @@ def test_another_languages_stop_words_refuse_the_cheap_test():
 def test_a_plain_document_costs_far_fewer_langdetect_calls(detect_calls):
     texts = [EN_PAGE] * 20
     assert document_page_languages(texts) == ([["en"]] * 20, ["en"])
-    assert len(detect_calls) == 1                  # the document's sample, nothing else
+    assert len(detect_calls) == 0          # the stop words of a sample, then of each page
     detect_calls.clear()
     old_answers(texts)
     assert len(detect_calls) >= 20 * 2
@@ -163,3 +164,35 @@ def test_same_answers_as_page_by_page_on_every_shipped_document():
     for doc in json.loads((root / "manifest.json").read_text())["documents"]:
         texts = normalise_pages(_page_texts(open_pdf(root / doc["file"]))[0])
         assert document_page_languages(texts) == old_answers(texts), doc["file"]
+
+
+def test_the_likely_language_is_the_one_of_most_own_stop_words():
+    assert language.likely_language(EN_PAGE) == "en"
+    assert language.likely_language(ES_PAGE) == "es"
+    assert language.likely_language(FR_HALF) == "fr"
+    assert language.likely_language(f"{ES_PAGE} {EN_PAGE} {EN_PAGE}") == "en"
+    assert language.likely_language(ZH_PAGE) is None
+    assert language.likely_language(AR_PAGE) is None
+
+
+@pytest.mark.parametrize("candidate", ["es", "ru", None])
+def test_a_wrong_likely_language_costs_calls_not_answers(monkeypatch, candidate,
+                                                        detect_calls):
+    texts = [EN_PAGE] * 4 + [ES_PAGE]
+    monkeypatch.setattr(language, "likely_language", lambda text: candidate)
+    got = document_page_languages(texts)
+    assert len(detect_calls) >= 4 * 2      # every English page judged in pieces
+    assert got == old_answers(texts)
+
+
+def test_on_a_page_not_plain_only_the_pieces_not_plain_go_to_langdetect(detect_calls):
+    # Page 2 is half English, half Spanish: its English piece is given `en` by its stop
+    # words; only the Spanish ones are judged by langdetect. The answer is the same.
+    mixed = f"{EN_PAGE[:EN_PAGE.index(' The Secretariat')]} {ES_PAGE}"
+    texts = [EN_PAGE, mixed, EN_PAGE]
+    pages, _ = document_page_languages(texts)
+    pieces = language._pieces(mixed)
+    assert 0 < len(detect_calls) < len(pieces)
+    assert all(not is_plainly(text, "en") for text in detect_calls)
+    detect_calls.clear()
+    assert pages == old_answers(texts)[0] and sorted(pages[1]) == ["en", "es"]

@@ -36,3 +36,16 @@ def test_whitespace_collapsed_and_empty_page_kept():
 def test_word_broken_across_a_page_break_is_completed_on_its_first_page():
     assert normalise_pages(["the Conven-", "tion applies to all Parties"]) == [
         "the Convention", "applies to all Parties"]
+
+
+def test_a_break_left_by_a_removed_running_line_is_joined():
+    # The words to join are looked for after running lines go (the vocabulary is only
+    # counted when there is a break): here the break appears only then.
+    pages = [f"UNEP/MC/WS.1\nbody {n}\nPage {n} of 4" for n in range(1, 5)]
+    pages[2] = "UNEP/MC/WS.1\nthe pack-\nPage 3 of 4\nages arrived"
+    assert normalise_pages(pages)[2] == "the packages arrived"
+
+
+def test_a_soft_hyphen_or_a_spaced_break_joins_across_pages():
+    assert normalise_pages(["the Conven\u00ad \n", "tion applies"]) == [
+        "the Convention", "applies"]

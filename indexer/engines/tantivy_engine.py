@@ -133,8 +133,28 @@ def analysed(entry):
 
 
 def analysed_entries(entries):
-    """[analysed(entry)] of a document's entries (a pool worker's job)."""
-    return [analysed(entry) for entry in entries]
+    """[analysed(entry)] of a document's entries, its document entry first, then its
+    pages (a pool worker's job).
+
+    A document entry's text field is its pages' texts of that field joined by line
+    breaks (indexer.schema), and no token spans a line break: its tokens are its pages'
+    tokens in order, taken from them rather than analysed a second time (it halves the
+    analysis, most of a build's time in the main process)."""
+    if not entries:
+        return []
+    entry, pages = entries[0], entries[1:]
+    analysed_pages = [analysed(page) for page in pages]
+    fields = {}
+    for name in ("title",) + TEXT_FIELDS:
+        if not entry.get(name):
+            continue
+        parts = [(page[name], done[name]) for page, done in zip(pages, analysed_pages)
+                 if page.get(name)]
+        if name != "title" and entry[name] == "\n".join(text for text, _ in parts):
+            fields[name] = " ".join(terms for _, terms in parts if terms)
+        else:
+            fields[name] = tokens(name, entry[name])
+    return [fields] + analysed_pages
 
 
 def to_document(entry, fields=None):
@@ -259,7 +279,7 @@ class TantivyWriter:
             self._add(entry, pages, job.get())
 
     def _add(self, entry, pages, fields):
-        fields = fields or [None] * (1 + len(pages))
+        fields = fields or analysed_entries([entry] + list(pages))
         self.docs.add_document(to_document(entry, fields[0]))
         for page, analysed_page in zip(pages, fields[1:]):
             self.pages.add_document(to_document(page, analysed_page))
