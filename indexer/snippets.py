@@ -6,7 +6,7 @@ The result is HTML-safe: every character of the page text is escaped, and only o
 import re
 from html import escape
 
-from indexer.analysis import fold
+from indexer.analysis import analyse, fold
 
 WINDOW = 240
 LEAD = 40
@@ -37,10 +37,10 @@ class WordMatcher:
         if fold(word)[:3] not in self.heads:
             return False
         for field, analyzer in self.analyzers.items():
-            for token in analyzer(word, mode="query"):
-                if (field, token.text) in self.terms:
+            for term in analyse(analyzer, word):
+                if (field, term) in self.terms:
                     return True
-                if any(f == field and token.text.startswith(p) for f, p in self.prefixes):
+                if any(f == field and term.startswith(p) for f, p in self.prefixes):
                     return True
         return False
 

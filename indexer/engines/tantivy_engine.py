@@ -18,6 +18,7 @@ A process's threads share one view per commit (VIEWS_SHARED, indexer.index.Index
 view); a rebuild's entries are analysed on `procs` processes (TantivyWriter).
 """
 import bisect
+import copy
 import json
 import math
 import os
@@ -48,6 +49,7 @@ VOCABULARY_FIELDS = ("title", "text_any", "symbol")   # listed for prefixes, did
 VOCABULARY_MAX = 65_000      # tantivy's bucket limit: beyond it, the commonest words
 ENTRIES = "_entries"          # the aggregation counting the matches
 TOP_CANDIDATES = 64          # entries scored exactly at first by top_works (then x4)
+PAGE_HEADS_KEPT = 100_000    # page entries' (doc id, page) a view keeps, at most
 SUBSETS_MAX_PARTS = 6        # a best match of more parts is left to the facade
 # A best match is ranked by tantivy from this many documents up; below, scoring all its
 # matches in Python costs less than the extra queries (bench/top_works_check.py,
@@ -368,6 +370,19 @@ class TantivyView:
         self._by_id = {f["doc_id"]: n for n, f in enumerate(self._stored)}
         self._vocabulary = None
         self.facet_values = FacetValues(self._read_values, self._read_shared)
+        # (doc id, page number) of the page entries read so far, by address: the pages of
+        # the documents shown are looked up again and again for as long as this commit
+        # is the live one (each lookup reads a block of the store). Bounded.
+        self._heads = {}
+
+    def _page_head(self, address):
+        key = (address.segment_ord, address.doc)
+        head = self._heads.get(key)
+        if head is None:
+            if len(self._heads) >= PAGE_HEADS_KEPT:
+                self._heads.clear()
+            head = self._heads[key] = _page_head(self.p, address)
+        return head
 
     def _read_values(self, name):
         return [tuple(sorted(set(facet_terms(name, f.get(name))))) for f in self._stored]
@@ -436,6 +451,8 @@ class TantivyView:
         query, over those it matches only: the same scores, since it adds none)."""
         if past_deadline():
             raise _TimeUp
+        if _is_null(q):
+            return {}
         if not _needs_python(q):
             native = translate(self.tschema, q)
             if scope is not None:
@@ -485,6 +502,7 @@ class TantivyView:
             return None
         if _needs_python(q) and len(self._stored) < BEST_MATCH_NATIVE_FROM:
             return None
+        q = _without_absent(q, self._has_term)
         try:
             match = _native_match(self.tschema, q)
         except _NotNative:
@@ -614,21 +632,20 @@ class TantivyView:
         page ref is its address: its text is read only for the page shown)."""
         if past_deadline():
             return {}, True
-        scope = tantivy.Query.boolean_query(
-            [(tantivy.Occur.Should, tantivy.Query.term_query(self.tschema, "doc_id", i))
-             for i in doc_ids])
-        native = tantivy.Query.boolean_query([
-            (tantivy.Occur.Must, translate(self.tschema, _without_best_match(q))),
-            (tantivy.Occur.Must, scope)])
+        scope = _ids_query(self.tschema, doc_ids)
+        # The words no page has are left out (fewer terms to step through), and the
+        # scope adds nothing to a page's score (it added its document's id's weight).
+        words = _without_absent(_without_best_match(q), self._page_has_term)
+        native = _filtered(translate(self.tschema, words, scope), [scope])
         found = {}
         for score, address in _all(self.p, native):
-            doc_id, page = _page_head(self.p, address)
+            doc_id, page = self._page_head(address)
             found.setdefault(doc_id, []).append((score, page, address))
         return found, False
 
     def _pages_of(self, doc_id):
         q = tantivy.Query.term_query(self.tschema, "doc_id", doc_id)
-        return sorted((_page_head(self.p, a)[1], a) for _, a in _all(self.p, q))
+        return sorted((self._page_head(a)[1], a) for _, a in _all(self.p, q))
 
     def page_body(self, ref):
         """The text of a page entry (its ref is its address)."""
@@ -662,6 +679,19 @@ class TantivyView:
                         if n != docnum and (not public_only or self._public(n)))
         return [self._stored[n] for _, n in ranked[:top]]
 
+    def _has_term(self, field, term, searcher=None):
+        """Whether some `doc` entry (an entry of `searcher`'s index, if given) may have
+        `term` in `field` (True when unsure)."""
+        if field not in _FIELD_NAMES or not isinstance(term, str):
+            return False               # (translate makes such a term match nothing)
+        try:
+            return (searcher or self.s).doc_freq(field, term) > 0
+        except ValueError:
+            return True
+
+    def _page_has_term(self, field, term):
+        return self._has_term(field, term, self.p)
+
     def doc_frequency(self, field, term):
         """How many `doc` entries have `term` in `field`."""
         try:
@@ -683,6 +713,15 @@ class TantivyView:
                 found.append((-counts[i], word))
             i += 1
         return [w for _, w in sorted(found)[:limit]]
+
+
+def _ids_query(schema, doc_ids):
+    """The entries of these documents. (A union of term queries: tantivy's term set
+    query makes a bit set of the whole index each time, and a scope is used for each
+    word of a query, see _within.)"""
+    return tantivy.Query.boolean_query(
+        [(tantivy.Occur.Should, tantivy.Query.term_query(schema, "doc_id", i))
+         for i in doc_ids])
 
 
 def _filtered(query, conditions):
@@ -711,15 +750,17 @@ def _native_match(schema, q):
     if not _needs_python(q):
         return translate(schema, q)
     if isinstance(q, BestMatch):
-        parts = [_native_match(schema, sub) for sub in q.subqueries]
+        present = _present(q)           # (the others match nothing)
+        parts = [_native_match(schema, q.subqueries[i]) for i in present]
+        weights = [q.weights[i] for i in present]
         if q.minimum <= 1:           # (a document must have one of the parts anyway)
             return Q.boolean_query([(Occur.Should, p) for p in parts])
         if q.minimum > 2 or len(parts) > SUBSETS_MAX_PARTS:
             # (A long question's bound could not be made exact: the candidates would
             # grow toward every match, dearer than scoring them all in Python.)
             raise _NotNative
-        alone = [p for p, w in zip(parts, q.weights) if w >= q.minimum]
-        single = [p for p, w in zip(parts, q.weights) if w < q.minimum]
+        alone = [p for p, w in zip(parts, weights) if w >= q.minimum]
+        single = [p for p, w in zip(parts, weights) if w < q.minimum]
         pairs = [Q.boolean_query([(Occur.Must, p),
                                   (Occur.Must, Q.boolean_query(
                                       [(Occur.Should, r) for r in single[i + 1:]]))])
@@ -747,7 +788,7 @@ def _bound(schema, q, tight=False):
     the best factor it could have; the rest translated as it is."""
     if not _needs_python(q):
         return translate(schema, q)
-    if isinstance(q, BestMatch) and len(q.subqueries) <= SUBSETS_MAX_PARTS and \
+    if isinstance(q, BestMatch) and len(_present(q)) <= SUBSETS_MAX_PARTS and \
             not any(_needs_python(sub) for sub in q.subqueries):
         return _best_match_by_subsets(schema, q, len(q.subqueries) if tight else 1)
     if isinstance(q, Without):
@@ -766,7 +807,10 @@ def _best_match_by_subsets(schema, q, exact_below=1):
     clause for the documents with fewer parts: their parts' sum times the best factor
     they could have."""
     Q, Occur = tantivy.Query, tantivy.Occur
-    parts = [translate(schema, sub) for sub in q.subqueries]
+    # Sets of the parts some entry has (_without_absent): a set with a part no entry
+    # has matches nothing. Their factors still count every part typed.
+    present = _present(q)
+    parts = {i: translate(schema, q.subqueries[i]) for i in present}
     n, total = len(parts), sum(q.repeats)
 
     def factor(chosen):
@@ -778,14 +822,15 @@ def _best_match_by_subsets(schema, q, exact_below=1):
     clauses = [Q.boost_query(Q.boolean_query([(Occur.Must, parts[i]) for i in chosen]),
                              factor(chosen))
                for size in range(n, max(0, n - exact_below - 1), -1)
-               for chosen in combinations(range(n), size) if qualifies(chosen)]
+               for chosen in combinations(present, size) if qualifies(chosen)]
     smaller = n - exact_below - 1
-    fewer = [c for c in combinations(range(n), smaller) if qualifies(c)] \
+    fewer = [c for c in combinations(present, smaller) if qualifies(c)] \
         if smaller >= 1 else []
     if fewer:
         # A set of fewer parts is worth at most the best factor of `smaller` parts.
-        clauses.append(Q.boost_query(Q.boolean_query([(Occur.Should, p) for p in parts]),
-                                     max(factor(c) for c in fewer)))
+        clauses.append(Q.boost_query(
+            Q.boolean_query([(Occur.Should, p) for p in parts.values()]),
+            max(factor(c) for c in fewer)))
     # The best clause, not their sum: a document has all the smaller sets of its own.
     return Q.disjunction_max_query(clauses) if clauses else Q.empty_query()
 
@@ -810,6 +855,39 @@ def _needs_python(q):
     return not q.is_leaf() and any(_needs_python(c) for c in q.children())
 
 
+def _is_null(q):
+    return q is wq.NullQuery or isinstance(q, type(wq.NullQuery))
+
+
+def _present(q):
+    """The indexes of a best match's parts that are not NullQuery (_without_absent)."""
+    return [i for i, sub in enumerate(q.subqueries) if not _is_null(sub)]
+
+
+def _without_absent(q, has_term):
+    """`q` with the words no entry has (`has_term(field, text)` false) taken out, each
+    as NullQuery; same matches, same scores. A best match keeps its parts in place, so
+    that its coordination still counts every part typed; with fewer parts left, its
+    bound is exact for more documents (a question's "latin america" in an index
+    without them left "mercury waste": no set of two words was exact before)."""
+    if isinstance(q, wq.Term):
+        return q if has_term(q.fieldname, q.text) else wq.NullQuery
+    if isinstance(q, wq.Phrase):
+        return q if all(has_term(q.fieldname, w) for w in q.words) else wq.NullQuery
+    if isinstance(q, BestMatch):
+        out = q.apply(lambda sub: _without_absent(sub, has_term))
+        return out if _present(out) else wq.NullQuery
+    if isinstance(q, (wq.Or, wq.And)) and not isinstance(q, (Without, wq.AndMaybe)):
+        subs = [_without_absent(sub, has_term) for sub in q.subqueries]
+        kept = [sub for sub in subs if not _is_null(sub)]
+        if not kept or isinstance(q, wq.And) and len(kept) < len(subs):
+            return wq.NullQuery
+        out = copy.copy(q)
+        out.subqueries = kept
+        return out
+    return q
+
+
 def _without_best_match(q):
     # Pages are found by any of the words (indexer.query.any_part): a best match left
     # inside is read as a union.
@@ -818,41 +896,52 @@ def _without_best_match(q):
     return q if q.is_leaf() else q.apply(_without_best_match)
 
 
-def translate(schema, q):
-    """The tantivy query of a Whoosh query tree without best matches."""
+def translate(schema, q, within=None):
+    """The tantivy query of a Whoosh query tree without best matches (`within`: a
+    tantivy query the entries must match too, required of every word: see _within)."""
     Q, Occur = tantivy.Query, tantivy.Occur
     if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
         return Q.empty_query()
     if isinstance(q, wq.Every):
-        out = Q.all_query()
+        out = _within(Q.all_query(), within)
     elif isinstance(q, wq.Term):
         if q.fieldname not in _FIELD_NAMES or not isinstance(q.text, str):
             return Q.empty_query()
-        out = Q.term_query(schema, q.fieldname, q.text)
+        out = _within(Q.term_query(schema, q.fieldname, q.text), within)
     elif isinstance(q, wq.Phrase):
         if q.fieldname not in _FIELD_NAMES:
             return Q.empty_query()
-        out = Q.term_query(schema, q.fieldname, q.words[0]) if len(q.words) == 1 else \
-            Q.phrase_query(schema, q.fieldname, list(q.words))
+        out = _within(Q.term_query(schema, q.fieldname, q.words[0]) if len(q.words) == 1
+                      else Q.phrase_query(schema, q.fieldname, list(q.words)), within)
     elif isinstance(q, wq.Prefix):
         import re
-        out = Q.regex_query(schema, q.fieldname, re.escape(q.text) + ".*")
+        out = _within(Q.regex_query(schema, q.fieldname, re.escape(q.text) + ".*"), within)
     elif isinstance(q, Without):
-        base, excluded = (translate(schema, s) for s in q.subqueries)
+        base, excluded = (translate(schema, s, within) for s in q.subqueries)
         out = Q.boolean_query([(Occur.Must, base), (Occur.MustNot, excluded)])
     elif isinstance(q, wq.AndMaybe):
-        out = Q.boolean_query([(Occur.Must, translate(schema, q.a)),
-                               (Occur.Should, translate(schema, q.b))])
+        out = Q.boolean_query([(Occur.Must, translate(schema, q.a, within)),
+                               (Occur.Should, translate(schema, q.b, within))])
     elif isinstance(q, wq.And):
-        out = Q.boolean_query([(Occur.Must, translate(schema, s)) for s in q.subqueries])
+        out = Q.boolean_query([(Occur.Must, translate(schema, s, within))
+                               for s in q.subqueries])
     elif isinstance(q, wq.Or):
-        out = Q.boolean_query([(Occur.Should, translate(schema, s)) for s in q.subqueries])
+        out = Q.boolean_query([(Occur.Should, translate(schema, s, within))
+                               for s in q.subqueries])
     elif isinstance(q, wq.Not):
-        out = Q.boolean_query([(Occur.Must, Q.all_query()),
-                               (Occur.MustNot, translate(schema, q.query))])
+        out = Q.boolean_query([(Occur.Must, _within(Q.all_query(), within)),
+                               (Occur.MustNot, translate(schema, q.query, within))])
     else:
         raise TypeError(f"the tantivy engine cannot search {q!r}")
     return Q.boost_query(out, float(q.boost)) if q.boost != 1.0 else out
+
+
+def _within(leaf, within):
+    """`leaf` restricted to `within`, its score unchanged. A few entries searched for
+    (the pages of the hits shown, the candidates scored) are found far faster when each
+    word requires them than when the union of the words does: tantivy then skips
+    through each word's postings to them instead of stepping through the union's."""
+    return leaf if within is None else _filtered(leaf, [within])
 
 
 _FIELD_NAMES = frozenset(RAW_FIELDS + FACETS + ("title",) + TEXT_FIELDS)
