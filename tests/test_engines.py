@@ -397,3 +397,68 @@ def test_a_documents_tokens_are_its_pages_tokens(engines):
         assert fields == [analysed(e) for e in [entry] + pages], doc.id
         compared += sum(1 for name in fields[0] if name.startswith("text_"))
     assert compared > 20
+
+
+def test_words_no_entry_has_are_taken_out_keeping_the_best_matchs_count(engines,
+                                                                        monkeypatch):
+    # "zzqx" and "qqvw" are in no entry: they go from the query (as NullQuery, in place,
+    # so the coordination still counts them), and a question of 8 words, 2 absent, is
+    # ranked natively (6 parts), where 8 present parts would be left to the facade.
+    from whoosh.query import NullQuery
+    from indexer.engines import tantivy_engine
+    from indexer.query import BestMatch
+    monkeypatch.setattr(tantivy_engine, "BEST_MATCH_NATIVE_FROM", 0)
+    service = engines["tantivy"][0]
+    view = service._current()
+    text = "coal power plants mercury emissions inventory zzqx qqvw"
+    question = service._parse(text, view, expand=False)[0]
+    assert isinstance(question, BestMatch) and len(question.subqueries) == 8
+    pruned = tantivy_engine._without_absent(question, view._has_term)
+    assert [sub is NullQuery for sub in pruned.subqueries] == [False] * 6 + [True] * 2
+    assert pruned.repeats == question.repeats and pruned.minimum == question.minimum
+    assert all("text_ru" not in repr(sub) for sub in pruned.subqueries)  # no Russian here
+    assert view.top_works(question, {}, 10, True) is not None
+    longer = service._parse(text.replace("zzqx qqvw", "storage trade"), view,
+                            expand=False)[0]
+    assert view.top_works(longer, {}, 10, True) is None
+    # The same page as scoring every match, scores included.
+    fast = _everything(service.search(text, page_size=5))
+    monkeypatch.setattr(tantivy_engine.TantivyView, "top_works", lambda *a: None)
+    assert fast == _everything(service.search(text, page_size=5))
+
+
+def test_the_pages_of_the_hits_shown_score_by_their_words_alone(engines):
+    # page_matches requires the hits' documents of each word (so tantivy skips to
+    # them); the pages and their scores are those of the words searched over every
+    # page, the documents' own scope adding nothing.
+    from indexer.engines.tantivy_engine import _all, _without_best_match, translate
+    from indexer.query import any_part
+    service = engines["tantivy"][0]
+    view = service._current()
+    for text in ("coal power plants", '"coal combustion" OR mercurio', "emiss* -china"):
+        result = service.search(text, page_size=5)
+        ids = [h.id for h in result.hits]
+        q = any_part(service._parse(text, view, expand=False)[0])
+        found, partial = view.page_matches(q, ids)
+        everywhere = {}
+        for score, address in _all(view.p, translate(view.tschema, _without_best_match(q))):
+            doc_id, page = view._page_head(address)
+            if doc_id in ids:
+                everywhere.setdefault(doc_id, []).append((score, page))
+        assert not partial and found and everywhere
+        assert {d: sorted((sc, n) for sc, n, _ in pages) for d, pages in found.items()} \
+            == {d: sorted(pages) for d, pages in everywhere.items()}, text
+
+
+def test_a_view_keeps_the_page_heads_it_read_within_bounds(engines, monkeypatch):
+    import tantivy
+    from indexer.engines import tantivy_engine
+    view = engines["tantivy"][0]._current()
+    pages = view.p.search(tantivy.Query.all_query(), limit=10_000).hits
+    monkeypatch.setattr(tantivy_engine, "PAGE_HEADS_KEPT", 10)
+    view._heads.clear()
+    for _, address in pages:
+        assert view._page_head(address) == tantivy_engine._page_head(view.p, address)
+        assert 0 < len(view._heads) <= 10
+    assert view._page_head(pages[-1][1]) is view._heads[(pages[-1][1].segment_ord,
+                                                          pages[-1][1].doc)]
