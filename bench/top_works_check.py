@@ -7,10 +7,8 @@ tantivy`). Runs the same mixed searches (engine_bench's queries plus operators, 
 prefixes and a long question; facet filters, pages 1-5, drafts shown or not, preferred
 languages) twice: with TantivyView.top_works, then with the facade scoring every match,
 and counts the pages that differ in anything (total, hits, scores, pages, snippets,
-facets, the download's ids, the suggestion); target 0. Best matches are taken natively
-whatever the index's size here, so that small directories check them too. Then times
-both ways, 1-3 words and questions apart, in the index's own setting: where the two
-cross is what BEST_MATCH_NATIVE_FROM is set from.
+facets, the download's ids, the suggestion); target 0. Then times both ways, 1-3 words
+and questions apart.
 """
 import argparse
 import random
@@ -56,8 +54,7 @@ def main():
     cases = [(q, rng.choice(FILTERS), rng.choice([1, 1, 2, 5]), rng.random() < 0.3,
               rng.choice([(), ("fr",), ("es", "en")]))
              for q in queries(args.queries, seed=3) + EXTRA]
-    own, threshold = tantivy_engine.TantivyView.top_works, tantivy_engine.BEST_MATCH_NATIVE_FROM
-    tantivy_engine.BEST_MATCH_NATIVE_FROM = 0
+    own = tantivy_engine.TantivyView.top_works
     native = [page(service, c) for c in cases]
     tantivy_engine.TantivyView.top_works = lambda *a: None
     every = [page(service, c) for c in cases]
@@ -65,21 +62,18 @@ def main():
     print(f"{len(cases)} searches, {len(differ)} pages differ (target 0)")
     for case in differ[:5]:
         print("  differs:", case)
-    tantivy_engine.BEST_MATCH_NATIVE_FROM = threshold
     words = [q for q in queries(100) if q not in QUESTIONS]
     questions = [q for q in queries(100) if q in QUESTIONS]
     started = time.perf_counter()
     for name, top_works in (("tantivy's top works", own), ("every match scored", None)):
         tantivy_engine.TantivyView.top_works = top_works or (lambda *a: None)
-        tantivy_engine.BEST_MATCH_NATIVE_FROM = 0
         a = timed(lambda q: service.search(q, expand=False), words, 3)
         b = timed(lambda q: service.search(q, expand=False), questions, 3)
         print(f"{name:22} 1-3 words p50 {p(a, .5):.2f} p95 {p(a, .95):.2f} ms; "
               f"questions p50 {p(b, .5):.2f} p95 {p(b, .95):.2f} ms")
     tantivy_engine.TantivyView.top_works = own
-    tantivy_engine.BEST_MATCH_NATIVE_FROM = threshold
-    print(f"({time.perf_counter() - started:.0f} s; best matches are ranked natively from "
-          f"{threshold:,} documents; this index has {len(service._current()._stored):,})")
+    print(f"({time.perf_counter() - started:.0f} s; this index has "
+          f"{len(service._current()._stored):,} documents)")
 
 
 if __name__ == "__main__":

@@ -51,10 +51,6 @@ ENTRIES = "_entries"          # the aggregation counting the matches
 TOP_CANDIDATES = 64          # entries scored exactly at first by top_works (then x4)
 PAGE_HEADS_KEPT = 100_000    # page entries' (doc id, page) a view keeps, at most
 SUBSETS_MAX_PARTS = 6        # a best match of more parts is left to the facade
-# A best match is ranked by tantivy from this many documents up; below, scoring all its
-# matches in Python costs less than the extra queries (bench/top_works_check.py,
-# questions p50: 5.5 vs 7.1 ms at 2,013 documents; 20.1 vs 10.0 ms at 10,000).
-BEST_MATCH_NATIVE_FROM = 4_000
 _ANALYSIS = build_schema()   # the analyzers of each text field
 
 
@@ -486,9 +482,9 @@ class TantivyView:
     # -- the first works without scoring every match ----------------------------------
     def top_works(self, q, filters, want, public_only):
         """A TopWorks of the first `want` works of `q` in relevance order, or None when
-        the query cannot be matched natively (a best match needing more than two words,
-        or a date filter), or is a best match in a small index: then the facade scores
-        every match.
+        the query cannot be matched natively (browsing, a date filter, a best match
+        needing more than two words or of more than SUBSETS_MAX_PARTS words some entry
+        has): then the facade scores every match.
 
         Which entries match, how many works and the facet counts come from tantivy (a
         best match of "two of these words" written as a boolean query; terms
@@ -499,8 +495,6 @@ class TantivyView:
         entry left out, the bound is made exact for every set of parts, then K grows.
         So the order is the one scoring every match would give, scores included."""
         if isinstance(q, wq.Every) or any(name not in FACETS for name in filters):
-            return None
-        if _needs_python(q) and len(self._stored) < BEST_MATCH_NATIVE_FROM:
             return None
         q = _without_absent(q, self._has_term)
         try:
