@@ -13,11 +13,15 @@ from multiprocessing.connection import wait
 
 from indexer.errors import PdfRefused
 from indexer.extract import analyse_pdf
-from repo.lifetime import die_with_parent
+from repo.lifetime import die_with
 
 
-def _serve(conn, memory_mb, max_pages, parent_pid=None):
-    die_with_parent(parent_pid)          # never outlive the writer holding the lock
+def _serve(conn, memory_mb, max_pages, caller_pid=None):
+    # Never outlive the writer holding the lock, even in the middle of a file: the
+    # parent is the fork server, which lives on while its workers do; the caller is
+    # watched instead.
+    if caller_pid is not None:
+        die_with(caller_pid)
     # Reading PDFs can wait; a delegate's search cannot: the kernel gives the server's
     # threads the CPU first.
     os.nice(EXTRACTION_NICE)
@@ -99,8 +103,12 @@ class ExtractionPool:
         self.timeout = timeout
         self.memory_mb = memory_mb
         self.max_pages = max_pages
-        # spawn, not fork: the caller may be a threaded web server.
-        self.ctx = mp.get_context("spawn")
+        # Not fork: the caller may be a threaded web server. A fork server (a fresh
+        # interpreter, started once per caller process) that loaded what a worker needs
+        # (indexer.extraction_warm) and the caller's main module, as multiprocessing has
+        # each worker do, forks each worker ready to work.
+        self.ctx = mp.get_context("forkserver")
+        self.ctx.set_forkserver_preload(["__main__", "indexer.extraction_warm"])
         # With `keep`, idle workers wait for the next call (a server process's uploads):
         # a new one per upload started an interpreter and loaded pypdf and langdetect.
         self.keep = keep
@@ -161,8 +169,8 @@ class ExtractionPool:
                 outcome = self._outcome(w, ready)
                 if outcome is None:
                     continue
-                if not w.process.is_alive() or isinstance(outcome[1], PdfRefused) and \
-                        outcome[1].reason == "timeout":
+                outcome, gone = outcome
+                if gone or not w.process.is_alive():
                     # The files sent after the one that stopped it were never begun.
                     pending.extend(reversed(w.tasks))
                     w.tasks.clear()
@@ -183,9 +191,11 @@ class ExtractionPool:
     def _outcome(self, w, ready):
         if not w.tasks:
             return None
+        gone = True                       # the worker died, or must be stopped
         if w.conn in ready:
             try:
                 _, status, payload = w.conn.recv()
+                gone = False
             except (EOFError, OSError):   # (reset, when files sent to it were unread)
                 status, payload = "corrupt", "the PDF reader crashed on this file"
         elif w.process.sentinel in ready:
@@ -196,4 +206,4 @@ class ExtractionPool:
         else:
             return None
         key = w.finished(self.timeout)
-        return key, payload if status == "ok" else PdfRefused(status, payload)
+        return (key, payload if status == "ok" else PdfRefused(status, payload)), gone

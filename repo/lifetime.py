@@ -4,11 +4,16 @@ A writer's helpers (Whoosh's indexing processes during a rebuild, the extraction
 workers) share the write lock's open file when they are forked. If the writer is killed
 (`kill -9`, the OOM killer) they lived on, holding the lock and blocking every write until
 someone found them. Linux's PR_SET_PDEATHSIG has the kernel kill them with it instead.
+A fork server's children (indexer.pool's workers) have the fork server as their parent:
+`die_with` has them watch the process they work for.
 """
 import ctypes
 import os
+import select
 import signal
 import sys
+import threading
+import time
 
 _PR_SET_PDEATHSIG = 1
 _installed = False
@@ -56,3 +61,34 @@ def children_die_with_parent():
     if not _installed:
         _installed = True
         os.register_at_fork(before=_before_fork, after_in_child=_after_fork_in_child)
+
+
+def die_with(pid):
+    """Exit this process as soon as process `pid` (not its parent: a fork server's
+    worker's caller) has gone: a daemon thread waits on a pidfd of it (or, where there
+    is none, asks every second). Exits at once if it is gone already."""
+    try:
+        fd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        os._exit(1)
+    except (AttributeError, OSError):
+        fd = None
+
+    def watch():
+        if fd is not None:
+            select.select([fd], [], [])          # readable when the process has exited
+        else:
+            while _exists(pid):
+                time.sleep(1.0)
+        os._exit(1)
+    threading.Thread(target=watch, name=f"die-with-{pid}", daemon=True).start()
+
+
+def _exists(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

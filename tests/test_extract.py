@@ -99,3 +99,54 @@ def test_files_sent_ahead_to_a_worker_that_dies_are_read_by_its_successor(sample
 def pool_workers(run):
     """The workers of a running ExtractionPool.run generator."""
     return run.gi_frame.f_locals["workers"]
+
+
+def _fork_server_processes():
+    """Pids of the extraction fork servers and the workers they forked (same cmdline)."""
+    import os
+    found = set()
+    for pid in os.listdir("/proc"):
+        if pid.isdigit():
+            try:
+                with open(f"/proc/{pid}/cmdline", "rb") as f:
+                    if b"multiprocessing.forkserver" in f.read():
+                        found.add(int(pid))
+            except OSError:
+                pass
+    return found
+
+
+def test_a_caller_killed_mid_batch_leaves_no_fork_server_or_worker(samples, tmp_path):
+    # The workers are forked by a fork server. Killed with the caller (kill -9, the OOM
+    # killer), neither may live on holding memory (or, in a writer, the lock's file):
+    # not even a worker stuck in a file (here a pipe nobody writes to), that would
+    # otherwise notice only at its end.
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from tests.conftest import ROOT
+    stuck = tmp_path / "stuck.pdf"
+    os.mkfifo(stuck)
+    before = _fork_server_processes()
+    script = tmp_path / "batch.py"
+    script.write_text(
+        "from indexer.pool import ExtractionPool\n"
+        "if __name__ == '__main__':\n"
+        "    pool = ExtractionPool(workers=2, timeout=60)\n"
+        f"    files = [{str(samples / 'good.pdf')!r}] + [{str(stuck)!r}] * 2\n"
+        "    for n, _ in pool.run(enumerate(files)):\n"
+        "        print('read', flush=True)\n")
+    caller = subprocess.Popen([sys.executable, str(script)], cwd=ROOT,
+                              stdout=subprocess.PIPE, text=True)
+    assert caller.stdout.readline().strip() == "read"
+    started = _fork_server_processes() - before
+    assert len(started) == 3                    # the fork server and its two workers
+    caller.send_signal(signal.SIGKILL)
+    caller.wait()
+    for _ in range(30):
+        if not _fork_server_processes() & started:
+            break
+        time.sleep(0.1)
+    assert not _fork_server_processes() & started

@@ -1,0 +1,11 @@
+"""What every extraction worker needs, loaded once by the workers' fork server.
+
+indexer.pool starts its workers from a fork server that imported this module: each
+worker begins with pypdf, langdetect and its language profiles already loaded (0.7 s
+of CPU per worker otherwise, and the caller's whole main module imported again: the
+CLI's, with Flask). Not imported by the caller itself: it would load the profiles.
+"""
+from indexer import pool  # noqa: F401  (pypdf, langdetect, our analyzers)
+from indexer.language import _factory
+
+_factory()
