@@ -78,13 +78,14 @@ def die_with(pid):
         if fd is not None:
             select.select([fd], [], [])          # readable when the process has exited
         else:
-            while _exists(pid):
+            while running(pid):
                 time.sleep(1.0)
         os._exit(1)
     threading.Thread(target=watch, name=f"die-with-{pid}", daemon=True).start()
 
 
-def _exists(pid):
+def running(pid):
+    """Whether a process with this pid exists (ours or another user's)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from repo.errors import LockHeld
+from repo.lifetime import running
 
 
 @contextmanager
@@ -70,20 +71,10 @@ def lock_state(path):
         except BlockingIOError:
             raw = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
             pid = int(raw) if raw.isdigit() else 0
-            return LockState(True, pid, pid > 0 and _running(pid))
+            return LockState(True, pid, pid > 0 and running(pid))
         return LockState(False)
     finally:
         os.close(fd)
-
-
-def _running(pid):
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 class Presence:

@@ -1,4 +1,5 @@
 """Shared fixtures: settings on tmp_path, sample PDFs made on the fly, the indexed corpus."""
+import os
 import shutil
 import subprocess
 import sys
@@ -142,3 +143,17 @@ def copy_corpus(dst):
     """A copy of documents/ that a test may edit."""
     shutil.copytree(ROOT / "documents", dst)
     return Path(dst) / "manifest.json"
+
+
+def processes_with(marker):
+    """Pids of the processes whose command line holds `marker` (bytes)."""
+    found = set()
+    for pid in os.listdir("/proc"):
+        if pid.isdigit():
+            try:
+                with open(f"/proc/{pid}/cmdline", "rb") as f:
+                    if marker in f.read():
+                        found.add(int(pid))
+            except OSError:
+                pass
+    return found

@@ -76,16 +76,8 @@ def test_rebuild_killed_mid_write_leaves_the_live_index(data):
 
 
 def _spawned_workers():
-    found = set()
-    for status in os.listdir("/proc"):
-        if status.isdigit():
-            try:
-                with open(f"/proc/{status}/cmdline", "rb") as f:
-                    if b"spawn_main" in f.read():
-                        found.add(int(status))
-            except OSError:
-                pass
-    return found
+    from tests.conftest import processes_with
+    return processes_with(b"spawn_main")
 
 
 def test_a_two_process_tantivy_rebuild_killed_leaves_no_process_behind(data):

@@ -103,17 +103,8 @@ def pool_workers(run):
 
 def _fork_server_processes():
     """Pids of the extraction fork servers and the workers they forked (same cmdline)."""
-    import os
-    found = set()
-    for pid in os.listdir("/proc"):
-        if pid.isdigit():
-            try:
-                with open(f"/proc/{pid}/cmdline", "rb") as f:
-                    if b"multiprocessing.forkserver" in f.read():
-                        found.add(int(pid))
-            except OSError:
-                pass
-    return found
+    from tests.conftest import processes_with
+    return processes_with(b"multiprocessing.forkserver")
 
 
 def test_a_caller_killed_mid_batch_leaves_no_fork_server_or_worker(samples, tmp_path):
