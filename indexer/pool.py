@@ -4,6 +4,7 @@ A pathological PDF can make pypdf loop or balloon; in a worker process we can st
 (kill the worker, start a fresh one) without losing the rest of the batch.
 """
 import multiprocessing as mp
+from multiprocessing import forkserver
 import os
 import resource
 import threading
@@ -44,6 +45,51 @@ def _serve(conn, memory_mb, max_pages, caller_pid=None):
             conn.send((key, "too_large", "the PDF needs more memory than allowed to read"))
         except Exception as e:  # a pypdf bug on one file must not stop the batch
             conn.send((key, "corrupt", f"the PDF cannot be read ({type(e).__name__}: {e})"))
+
+
+def _forget_fork_server():
+    """In a process forked from one that had started the workers' fork server (a web
+    server's workers are forked from the process that built the index): that server is
+    not this process's child, and multiprocessing, waiting for it, failed every upload
+    (ChildProcessError). This process forgets it and starts its own when it needs one;
+    the inherited end of the pipe that keeps the other one alive is closed."""
+    server = forkserver._forkserver
+    alive = server._forkserver_alive_fd
+    server._forkserver_address = server._forkserver_alive_fd = None
+    server._forkserver_pid = server._inherited_fds = None
+    server._lock = threading.Lock()
+    _runs["active"] = 0                  # (the parent's batches are not this process's)
+    if alive is not None:
+        try:
+            os.close(alive)
+        except OSError:
+            pass
+
+
+os.register_at_fork(after_in_child=_forget_fork_server)
+
+# Batches running now in this process, and whether a pool here keeps its workers: the
+# fork server (100 MB) goes when the last batch ends, unless workers are kept.
+_runs = {"active": 0, "kept": False}
+_runs_lock = threading.Lock()
+
+
+def _batch_started(keep):
+    with _runs_lock:
+        _runs["active"] += 1
+        _runs["kept"] = _runs["kept"] or keep
+
+
+def _batch_ended():
+    with _runs_lock:
+        _runs["active"] -= 1
+        if _runs["active"] or _runs["kept"]:
+            return
+        try:
+            # Its workers have stopped: it sees its pipe close and exits.
+            forkserver._forkserver._stop()
+        except (OSError, ChildProcessError, AttributeError):
+            pass
 
 
 EXTRACTION_NICE = 10
@@ -118,10 +164,12 @@ class ExtractionPool:
     def run(self, items):
         """Yield (key, result) for each (key, path); result is a dict or a PdfRefused."""
         pending = list(items)[::-1]
-        workers = [self._take() for _ in range(min(self.workers, len(pending)))]
+        _batch_started(self.keep)
+        workers = []
         # A worker that read a large file keeps the memory it took: not kept.
         keep = self.keep and all(_size(path) < KEEP_AFTER_BYTES for _, path in pending)
         try:
+            workers.extend(self._take() for _ in range(min(self.workers, len(pending))))
             yield from self._drive(pending, workers)
         finally:
             for w in workers:
@@ -130,6 +178,7 @@ class ExtractionPool:
                         self._idle.append(w)
                 else:
                     w.stop(kill=bool(w.tasks))
+            _batch_ended()
 
     def close(self):
         """Stop the idle workers kept for later calls."""

@@ -141,3 +141,50 @@ def test_a_caller_killed_mid_batch_leaves_no_fork_server_or_worker(samples, tmp_
             break
         time.sleep(0.1)
     assert not _fork_server_processes() & started
+
+
+def test_a_process_forked_after_the_fork_server_started_starts_its_own(samples):
+    # `minamata serve` builds the index (starting the workers' fork server), then its
+    # web server forks the processes that take uploads: each must start its own fork
+    # server (the first one is not its child: every upload failed with a 500).
+    import os
+    pool = ExtractionPool(1, timeout=60)
+    assert pool.analyse(samples / "good.pdf")["page_count"] == 2
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            code = 0 if ExtractionPool(1, timeout=60).analyse(
+                samples / "good.pdf")["page_count"] == 2 else 2
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+
+
+def test_a_batch_takes_its_fork_server_with_it(samples, tmp_path):
+    # `minamata serve` builds the index before serving: the fork server its batch
+    # started (100 MB) must not stay beside the server for its whole life.
+    import subprocess
+    import sys
+    from tests.conftest import ROOT
+    script = tmp_path / "batch.py"
+    script.write_text(
+        "import os, sys\n"
+        "sys.path.insert(0, os.getcwd())\n"
+        "from indexer.pool import ExtractionPool\n"
+        "from tests.conftest import processes_with\n"
+        "def ours():\n"
+        "    return [p for p in processes_with(b'multiprocessing.forkserver')\n"
+        "            if open(f'/proc/{p}/stat').read().split()[3] == str(os.getpid())]\n"
+        "if __name__ == '__main__':\n"
+        "    pool = ExtractionPool(workers=2, timeout=60)\n"
+        "    batch = pool.run([(n, sys.argv[1]) for n in range(4)])\n"
+        "    next(batch)\n"
+        "    print(len(ours()))\n"
+        "    for _ in batch:\n"
+        "        pass\n"
+        "    print(len(ours()))\n")
+    out = subprocess.run([sys.executable, str(script), str(samples / "good.pdf")], cwd=ROOT,
+                         capture_output=True, text=True, timeout=60)
+    assert out.stdout.split() == ["1", "0"], out.stderr
