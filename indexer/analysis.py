@@ -49,7 +49,10 @@ def _whole_matches(pattern):
 
 def _words(tokenizer, value):
     """The words a RegexTokenizer (gaps off, its default) makes of a value."""
-    return _whole_matches(tokenizer.expression.pattern).findall(value)
+    whole = _whole_matches(tokenizer.expression.pattern)
+    if whole.groups:         # (a group the rewrite missed: findall would give groups)
+        return [m.group(0) for m in tokenizer.expression.finditer(value)]
+    return whole.findall(value)
 
 
 class NeutralAnalyzer(RegexTokenizer):

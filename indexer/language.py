@@ -75,7 +75,9 @@ def page_languages(text, likely=None):
     for piece in _pieces(text):
         # langdetect's cost grows with the text; 300 characters are ~97 % accurate.
         sample = piece[:_PIECE_SAMPLE]
-        if likely is not None and _plain_piece(piece, sample, likely):
+        if likely is not None and len(_LETTERS.findall(sample)) >= MIN_LETTERS and \
+                _plain_piece(piece, sample, likely):
+            # (a piece too short for langdetect counts for no language, plain or not)
             found = [(likely, 1.0)]
         else:
             found = detect_languages(sample)

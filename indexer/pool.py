@@ -14,13 +14,16 @@ from multiprocessing.connection import wait
 
 from indexer.errors import PdfRefused
 from indexer.extract import analyse_pdf
-from repo.lifetime import die_with
+from repo.lifetime import die_with, die_with_parent
 
 
 def _serve(conn, memory_mb, max_pages, caller_pid=None):
-    # Never outlive the writer holding the lock, even in the middle of a file: the
-    # parent is the fork server, which lives on while its workers do; the caller is
-    # watched instead.
+    # Never outlive the writer holding the lock, even in the middle of a file. The
+    # parent is the fork server, which the kernel kills when the caller dies: then this
+    # worker too, whatever it is doing (a thread cannot, while a long C call holds the
+    # interpreter). The caller is watched as well, for the moment before the fork
+    # server's own request took effect.
+    die_with_parent()
     if caller_pid is not None:
         die_with(caller_pid)
     # Reading PDFs can wait; a delegate's search cannot: the kernel gives the server's
@@ -235,7 +238,12 @@ class ExtractionPool:
         # it goes on at once instead of waiting for the caller (busy storing and indexing
         # another result) to hand it one. That wait idled a quarter of a build's workers.
         while len(w.tasks) < QUEUED_PER_WORKER and pending:
-            w.give(*pending.pop(), self.timeout)
+            try:
+                w.give(*pending.pop(), self.timeout)
+            except OSError:
+                # It died after its last result: the next wait reads its end of the
+                # pipe closed, and the files given to it go to its successor.
+                break
 
     def _outcome(self, w, ready):
         if not w.tasks:

@@ -91,14 +91,23 @@ def test_files_sent_ahead_to_a_worker_that_dies_are_read_by_its_successor(sample
             os.kill(worker.process.pid, signal.SIGKILL)
         results.append((key, result))
     assert sorted(k for k, _ in results) == names
+    # (The file it was reading is reported as crashing it, unless it had finished it.)
     refused = [r for _, r in results if isinstance(r, PdfRefused)]
-    assert len(refused) == 1 and "crashed" in str(refused[0])
+    assert len(refused) <= 1 and all("crashed" in str(r) for r in refused)
     assert all(r["page_count"] == 2 for _, r in results if not isinstance(r, PdfRefused))
 
 
 def pool_workers(run):
     """The workers of a running ExtractionPool.run generator."""
     return run.gi_frame.f_locals["workers"]
+
+
+def _parent(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return int(f.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def _fork_server_processes():
@@ -132,7 +141,8 @@ def test_a_caller_killed_mid_batch_leaves_no_fork_server_or_worker(samples, tmp_
     caller = subprocess.Popen([sys.executable, str(script)], cwd=ROOT,
                               stdout=subprocess.PIPE, text=True)
     assert caller.stdout.readline().strip() == "read"
-    started = _fork_server_processes() - before
+    servers = {p for p in _fork_server_processes() - before if _parent(p) == caller.pid}
+    started = servers | {p for p in _fork_server_processes() if _parent(p) in servers}
     assert len(started) == 3                    # the fork server and its two workers
     caller.send_signal(signal.SIGKILL)
     caller.wait()

@@ -196,3 +196,13 @@ def test_on_a_page_not_plain_only_the_pieces_not_plain_go_to_langdetect(detect_c
     assert all(not is_plainly(text, "en") for text in detect_calls)
     detect_calls.clear()
     assert pages == old_answers(texts)[0] and sorted(pages[1]) == ["en", "es"]
+
+
+def test_a_piece_too_short_to_judge_counts_for_no_language_even_if_plain(detect_calls):
+    # A piece of numbers with a few English stop words: langdetect is not asked (too
+    # few letters), so it weighs nothing; the likely language must not give it `en`.
+    numbers = "Of the and to: " + " ".join(str(n) for n in range(2000, 2040)) + " 23.3."
+    text = f"{FR_HALF} {numbers}"
+    assert page_languages(text, "en") == page_languages(text) == ["fr"]
+    texts = [EN_PAGE, EN_PAGE, text]
+    assert document_page_languages(texts) == old_answers(texts)

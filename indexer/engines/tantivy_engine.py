@@ -49,7 +49,7 @@ VOCABULARY_FIELDS = ("title", "text_any", "symbol")   # listed for prefixes, did
 VOCABULARY_MAX = 65_000      # tantivy's bucket limit: beyond it, the commonest words
 ENTRIES = "_entries"          # the aggregation counting the matches
 TOP_CANDIDATES = 64          # entries scored exactly at first by top_works (then x4)
-PAGE_HEADS_KEPT = 100_000    # page entries' (doc id, page) a view keeps, at most
+PAGE_HEADS_KEPT = 20_000     # page entries' (doc id, page) a view keeps (~6 MB)
 SUBSETS_MAX_PARTS = 6        # a best match of more parts is left to the facade
 _ANALYSIS = build_schema()   # the analyzers of each text field
 
