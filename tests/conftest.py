@@ -157,3 +157,12 @@ def processes_with(marker):
             except OSError:
                 pass
     return found
+
+
+def parent_of(pid):
+    """The parent pid of a process, or None if it has gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return int(f.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None

@@ -410,7 +410,7 @@ def test_words_no_entry_has_are_taken_out_keeping_the_best_matchs_count(engines,
     text = "coal power plants mercury emissions inventory zzqx qqvw"
     question = service._parse(text, view, expand=False)[0]
     assert isinstance(question, BestMatch) and len(question.subqueries) == 8
-    pruned = tantivy_engine._without_absent(question, view._has_term)
+    pruned = tantivy_engine._without_absent(question, tantivy_engine._term_in(view.s))
     assert [sub is NullQuery for sub in pruned.subqueries] == [False] * 6 + [True] * 2
     assert pruned.repeats == question.repeats and pruned.minimum == question.minimum
     assert all("text_ru" not in repr(sub) for sub in pruned.subqueries)  # no Russian here

@@ -102,14 +102,6 @@ def pool_workers(run):
     return run.gi_frame.f_locals["workers"]
 
 
-def _parent(pid):
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return int(f.read().rsplit(")", 1)[1].split()[1])
-    except (OSError, ValueError, IndexError):
-        return None
-
-
 def _fork_server_processes():
     """Pids of the extraction fork servers and the workers they forked (same cmdline)."""
     from tests.conftest import processes_with
@@ -126,7 +118,7 @@ def test_a_caller_killed_mid_batch_leaves_no_fork_server_or_worker(samples, tmp_
     import subprocess
     import sys
     import time
-    from tests.conftest import ROOT
+    from tests.conftest import ROOT, parent_of
     stuck = tmp_path / "stuck.pdf"
     os.mkfifo(stuck)
     before = _fork_server_processes()
@@ -141,8 +133,8 @@ def test_a_caller_killed_mid_batch_leaves_no_fork_server_or_worker(samples, tmp_
     caller = subprocess.Popen([sys.executable, str(script)], cwd=ROOT,
                               stdout=subprocess.PIPE, text=True)
     assert caller.stdout.readline().strip() == "read"
-    servers = {p for p in _fork_server_processes() - before if _parent(p) == caller.pid}
-    started = servers | {p for p in _fork_server_processes() if _parent(p) in servers}
+    servers = {p for p in _fork_server_processes() - before if parent_of(p) == caller.pid}
+    started = servers | {p for p in _fork_server_processes() if parent_of(p) in servers}
     assert len(started) == 3                    # the fork server and its two workers
     caller.send_signal(signal.SIGKILL)
     caller.wait()
@@ -183,10 +175,10 @@ def test_a_batch_takes_its_fork_server_with_it(samples, tmp_path):
         "import os, sys\n"
         "sys.path.insert(0, os.getcwd())\n"
         "from indexer.pool import ExtractionPool\n"
-        "from tests.conftest import processes_with\n"
+        "from tests.conftest import parent_of, processes_with\n"
         "def ours():\n"
         "    return [p for p in processes_with(b'multiprocessing.forkserver')\n"
-        "            if open(f'/proc/{p}/stat').read().split()[3] == str(os.getpid())]\n"
+        "            if parent_of(p) == os.getpid()]\n"
         "if __name__ == '__main__':\n"
         "    pool = ExtractionPool(workers=2, timeout=60)\n"
         "    batch = pool.run([(n, sys.argv[1]) for n in range(4)])\n"

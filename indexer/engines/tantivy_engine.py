@@ -142,13 +142,11 @@ def analysed_entries(entries):
         return []
     entry, pages = entries[0], entries[1:]
     analysed_pages = [analysed(page) for page in pages]
-    fields = {}
-    for name in ("title",) + TEXT_FIELDS:
-        if not entry.get(name):
-            continue
+    fields = {"title": tokens("title", entry["title"])} if entry.get("title") else {}
+    for name in (n for n in TEXT_FIELDS if entry.get(n)):
         parts = [(page[name], done[name]) for page, done in zip(pages, analysed_pages)
                  if page.get(name)]
-        if name != "title" and entry[name] == "\n".join(text for text, _ in parts):
+        if entry[name] == "\n".join(text for text, _ in parts):
             fields[name] = " ".join(terms for _, terms in parts if terms)
         else:
             fields[name] = tokens(name, entry[name])
@@ -496,7 +494,7 @@ class TantivyView:
         So the order is the one scoring every match would give, scores included."""
         if isinstance(q, wq.Every) or any(name not in FACETS for name in filters):
             return None
-        q = _without_absent(q, self._has_term)
+        q = _without_absent(q, _term_in(self.s))
         try:
             match = _native_match(self.tschema, q)
         except _NotNative:
@@ -629,7 +627,7 @@ class TantivyView:
         scope = _ids_query(self.tschema, doc_ids)
         # The words no page has are left out (fewer terms to step through), and the
         # scope adds nothing to a page's score (it added its document's id's weight).
-        words = _without_absent(_without_best_match(q), self._page_has_term)
+        words = _without_absent(_without_best_match(q), _term_in(self.p))
         native = _filtered(translate(self.tschema, words, scope), [scope])
         found = {}
         for score, address in _all(self.p, native):
@@ -672,19 +670,6 @@ class TantivyView:
         ranked = sorted((-sc, n) for n, sc in scores.items()
                         if n != docnum and (not public_only or self._public(n)))
         return [self._stored[n] for _, n in ranked[:top]]
-
-    def _has_term(self, field, term, searcher=None):
-        """Whether some `doc` entry (an entry of `searcher`'s index, if given) may have
-        `term` in `field` (True when unsure)."""
-        if field not in _FIELD_NAMES or not isinstance(term, str):
-            return False               # (translate makes such a term match nothing)
-        try:
-            return (searcher or self.s).doc_freq(field, term) > 0
-        except ValueError:
-            return True
-
-    def _page_has_term(self, field, term):
-        return self._has_term(field, term, self.p)
 
     def doc_frequency(self, field, term):
         """How many `doc` entries have `term` in `field`."""
@@ -856,6 +841,19 @@ def _is_null(q):
 def _present(q):
     """The indexes of a best match's parts that are not NullQuery (_without_absent)."""
     return [i for i, sub in enumerate(q.subqueries) if not _is_null(sub)]
+
+
+def _term_in(searcher):
+    """has_term(field, term) for _without_absent: whether some entry of `searcher`'s
+    index may have `term` in `field` (True when unsure)."""
+    def has_term(field, term):
+        if field not in _FIELD_NAMES or not isinstance(term, str):
+            return False               # (translate makes such a term match nothing)
+        try:
+            return searcher.doc_freq(field, term) > 0
+        except ValueError:
+            return True
+    return has_term
 
 
 def _without_absent(q, has_term):
