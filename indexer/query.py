@@ -22,6 +22,7 @@ Lower-case and/or/not are words. Punctuation is never a reason to refuse a query
 query over the length limit and wildcards that would scan the whole vocabulary are.
 """
 import contextvars
+import copy
 import heapq
 import re
 import time
@@ -706,6 +707,40 @@ class BestMatch(wq.CompoundQuery):
         factors = {c: (c / total) ** self.coordination * self.boost
                    for c in set(clauses.values())}
         return ListMatcher(kept, weights=[scores[d] * factors[clauses[d]] for d in kept])
+
+
+def is_null(q):
+    """Whether `q` is Whoosh's NullQuery (which matches nothing)."""
+    return q is wq.NullQuery or isinstance(q, type(wq.NullQuery))
+
+
+def present_parts(q):
+    """The indexes of a best match's parts that are not NullQuery (without_absent)."""
+    return [i for i, sub in enumerate(q.subqueries) if not is_null(sub)]
+
+
+def without_absent(q, has_term):
+    """`q` with the words no entry has (`has_term(field, text)` false) taken out, each
+    as NullQuery; same matches, same scores. A best match keeps its parts in place, so
+    that its coordination still counts every part typed; with fewer parts left, its
+    bound is exact for more documents (a question's "latin america" in an index
+    without them left "mercury waste": no set of two words was exact before)."""
+    if isinstance(q, wq.Term):
+        return q if has_term(q.fieldname, q.text) else wq.NullQuery
+    if isinstance(q, wq.Phrase):
+        return q if all(has_term(q.fieldname, w) for w in q.words) else wq.NullQuery
+    if isinstance(q, BestMatch):
+        out = q.apply(lambda sub: without_absent(sub, has_term))
+        return out if present_parts(out) else wq.NullQuery
+    if isinstance(q, (wq.Or, wq.And)) and not isinstance(q, (Without, wq.AndMaybe)):
+        subs = [without_absent(sub, has_term) for sub in q.subqueries]
+        kept = [sub for sub in subs if not is_null(sub)]
+        if not kept or isinstance(q, wq.And) and len(kept) < len(subs):
+            return wq.NullQuery
+        out = copy.copy(q)
+        out.subqueries = kept
+        return out
+    return q
 
 
 # -- reading a query back ---------------------------------------------------------------

@@ -404,13 +404,13 @@ def test_words_no_entry_has_are_taken_out_keeping_the_best_matchs_count(engines,
     # ranked natively (6 parts), where 8 present parts would be left to the facade.
     from whoosh.query import NullQuery
     from indexer.engines import tantivy_engine
-    from indexer.query import BestMatch
+    from indexer.query import BestMatch, without_absent
     service = engines["tantivy"][0]
     view = service._current()
     text = "coal power plants mercury emissions inventory zzqx qqvw"
     question = service._parse(text, view, expand=False)[0]
     assert isinstance(question, BestMatch) and len(question.subqueries) == 8
-    pruned = tantivy_engine._without_absent(question, tantivy_engine._term_in(view.s))
+    pruned = without_absent(question, tantivy_engine._term_in(view.s))
     assert [sub is NullQuery for sub in pruned.subqueries] == [False] * 6 + [True] * 2
     assert pruned.repeats == question.repeats and pruned.minimum == question.minimum
     assert all("text_ru" not in repr(sub) for sub in pruned.subqueries)  # no Russian here
@@ -459,3 +459,94 @@ def test_a_view_keeps_the_page_heads_it_read_within_bounds(engines, monkeypatch)
         assert 0 < len(view._heads) <= 10
     assert view._page_head(pages[-1][1]) is view._heads[(pages[-1][1].segment_ord,
                                                           pages[-1][1].doc)]
+
+
+# -- the Whoosh engine's scoring from posting blocks (indexer.engines.whoosh_postings) --
+def _by_whoosh(searcher, q):
+    """{docnum: score} of every match, by Whoosh's own matchers and collector."""
+    return {docnum: score for score, docnum in searcher.search(q, limit=None).top_n}
+
+
+def _same_scores(found, expected):
+    import math
+    return found.keys() == expected.keys() and all(
+        math.isclose(found[d], expected[d], rel_tol=1e-12) for d in found)
+
+
+def _check_postings_scores(service):
+    from whoosh.query import And, Or, Term
+    from indexer.engines.whoosh_engine import PUBLISHED, _scope
+    from indexer.engines.whoosh_postings import scores
+    from indexer.query import any_part
+    view = service._current()
+    checked = 0
+    for text in QUERIES + ["+mercury +coal china"]:        # (the last: an AndMaybe)
+        q = service._parse(text, view, expand=True)[0]
+        for filters in FILTERS:
+            parts = [Or([Term(name, v) for v in values]) for name, values in filters.items()]
+            for scoped in (_scope(q, PUBLISHED), _scope(q, And(parts) if parts else None)):
+                expected = _by_whoosh(view.s, scoped)
+                assert _same_scores(scores(view.s, scoped), expected), (text, filters)
+                checked += bool(expected)
+        # A page search looks only at the pages of the documents given (`within`).
+        pages = any_part(q)
+        everywhere = _by_whoosh(view.p, pages)
+        within = sorted(d for i in ("hanoi-report", "osaka-chair-summary", "la-paz-report")
+                        for d in view.p.document_numbers(doc_id=i))
+        expected = {d: s for d, s in everywhere.items() if d in within}
+        assert _same_scores(scores(view.p, pages, within), expected), text
+        assert _same_scores(scores(view.p, pages), everywhere), text
+    return checked
+
+
+def test_whoosh_scores_from_posting_blocks_are_its_matchers_scores(engines):
+    assert _check_postings_scores(engines["whoosh"][0]) > 50
+
+
+def test_whoosh_scores_from_posting_blocks_over_segments_with_deletions(corpus_dir,
+                                                                        tmp_path,
+                                                                        monkeypatch):
+    # Edited documents are re-added in a new segment and deleted from the old one: a
+    # deleted entry must not match, and each segment's docnums are offset. (Whoosh
+    # would merge so small an index's segments at once, and the store compact them
+    # when a quarter is deleted: not here.)
+    from whoosh import writing
+    from indexer.engines import whoosh_engine
+    data = tmp_path / "data"
+    shutil.copytree(corpus_dir, data)
+    settings = Settings.from_env(environ={}, data_dir=data, workers=1, engine="whoosh")
+    ix = Indexer(settings)
+    with ix.repo.writing():
+        rebuild(ix.repo, ix.index)
+    monkeypatch.setattr(writing, "MERGE_SMALL", writing.NO_MERGE)
+    monkeypatch.setattr(whoosh_engine.IndexPair, "compact", lambda self, waste=0: None)
+    for doc_id in ("hanoi-report", "la-paz-report"):
+        doc = ix.repo.document(doc_id)
+        with ix.repo.writing():
+            ix.repo.update_document(replace(doc, title=doc.title + " (corrected)"))
+            ix.update_index()
+    service = SearchService(IndexStore(ix.index.root))
+    try:
+        view = service._current()
+        assert len(view.s.subsearchers or ()) > 1 and view.s.reader().has_deletions()
+        assert len(view.p.subsearchers or ()) > 1 and view.p.reader().has_deletions()
+        assert _check_postings_scores(service) > 50
+    finally:
+        service.close()
+
+
+def test_a_whoosh_view_keeps_the_page_numbers_it_read_within_bounds(engines, monkeypatch):
+    from indexer.engines import whoosh_engine
+    from indexer.query import any_part
+    service = engines["whoosh"][0]
+    view = service._current()
+    monkeypatch.setattr(whoosh_engine, "PAGE_NUMBERS_KEPT", 3)
+    view._numbers.clear()
+    ids = [h.id for h in service.search("mercury", page_size=20).hits]
+    q = any_part(service._parse("mercury", view, expand=False)[0])
+    for _ in range(2):                   # read, then (some) kept
+        found, partial = view.page_matches(q, ids)
+        assert not partial and len(found) > 3 and 0 < len(view._numbers) <= 3
+        for pages in found.values():
+            for _, number, ref in pages:
+                assert number == view.p.stored_fields(ref)["page"]

@@ -18,7 +18,6 @@ A process's threads share one view per commit (VIEWS_SHARED, indexer.index.Index
 view); a rebuild's entries are analysed on `procs` processes (TantivyWriter).
 """
 import bisect
-import copy
 import json
 import math
 import os
@@ -34,7 +33,8 @@ from whoosh import query as wq
 from indexer.analysis import analyse
 from indexer.engines import TopWorks
 from indexer.facets import FacetValues
-from indexer.query import BestMatch, Without, past_deadline
+from indexer.query import (BestMatch, Without, is_null, past_deadline, present_parts,
+                            without_absent)
 from indexer.schema import FACETS, TEXT_FIELDS, build_schema
 from repo.faults import crash_point
 from repo.lifetime import die_with_parent
@@ -445,7 +445,7 @@ class TantivyView:
         query, over those it matches only: the same scores, since it adds none)."""
         if past_deadline():
             raise _TimeUp
-        if _is_null(q):
+        if is_null(q):
             return {}
         if not _needs_python(q):
             native = translate(self.tschema, q)
@@ -494,7 +494,7 @@ class TantivyView:
         So the order is the one scoring every match would give, scores included."""
         if isinstance(q, wq.Every) or any(name not in FACETS for name in filters):
             return None
-        q = _without_absent(q, _term_in(self.s))
+        q = without_absent(q, _term_in(self.s))
         try:
             match = _native_match(self.tschema, q)
         except _NotNative:
@@ -627,7 +627,7 @@ class TantivyView:
         scope = _ids_query(self.tschema, doc_ids)
         # The words no page has are left out (fewer terms to step through), and the
         # scope adds nothing to a page's score (it added its document's id's weight).
-        words = _without_absent(_without_best_match(q), _term_in(self.p))
+        words = without_absent(_without_best_match(q), _term_in(self.p))
         native = _filtered(translate(self.tschema, words, scope), [scope])
         found = {}
         for score, address in _all(self.p, native):
@@ -729,7 +729,7 @@ def _native_match(schema, q):
     if not _needs_python(q):
         return translate(schema, q)
     if isinstance(q, BestMatch):
-        present = _present(q)           # (the others match nothing)
+        present = present_parts(q)           # (the others match nothing)
         parts = [_native_match(schema, q.subqueries[i]) for i in present]
         weights = [q.weights[i] for i in present]
         if q.minimum <= 1:           # (a document must have one of the parts anyway)
@@ -767,7 +767,7 @@ def _bound(schema, q, tight=False):
     the best factor it could have; the rest translated as it is."""
     if not _needs_python(q):
         return translate(schema, q)
-    if isinstance(q, BestMatch) and len(_present(q)) <= SUBSETS_MAX_PARTS and \
+    if isinstance(q, BestMatch) and len(present_parts(q)) <= SUBSETS_MAX_PARTS and \
             not any(_needs_python(sub) for sub in q.subqueries):
         return _best_match_by_subsets(schema, q, len(q.subqueries) if tight else 1)
     if isinstance(q, Without):
@@ -788,7 +788,7 @@ def _best_match_by_subsets(schema, q, exact_below=1):
     Q, Occur = tantivy.Query, tantivy.Occur
     # Sets of the parts some entry has (_without_absent): a set with a part no entry
     # has matches nothing. Their factors still count every part typed.
-    present = _present(q)
+    present = present_parts(q)
     parts = {i: translate(schema, q.subqueries[i]) for i in present}
     n, total = len(parts), sum(q.repeats)
 
@@ -834,15 +834,6 @@ def _needs_python(q):
     return not q.is_leaf() and any(_needs_python(c) for c in q.children())
 
 
-def _is_null(q):
-    return q is wq.NullQuery or isinstance(q, type(wq.NullQuery))
-
-
-def _present(q):
-    """The indexes of a best match's parts that are not NullQuery (_without_absent)."""
-    return [i for i, sub in enumerate(q.subqueries) if not _is_null(sub)]
-
-
 def _term_in(searcher):
     """has_term(field, term) for _without_absent: whether some entry of `searcher`'s
     index may have `term` in `field` (True when unsure)."""
@@ -854,30 +845,6 @@ def _term_in(searcher):
         except ValueError:
             return True
     return has_term
-
-
-def _without_absent(q, has_term):
-    """`q` with the words no entry has (`has_term(field, text)` false) taken out, each
-    as NullQuery; same matches, same scores. A best match keeps its parts in place, so
-    that its coordination still counts every part typed; with fewer parts left, its
-    bound is exact for more documents (a question's "latin america" in an index
-    without them left "mercury waste": no set of two words was exact before)."""
-    if isinstance(q, wq.Term):
-        return q if has_term(q.fieldname, q.text) else wq.NullQuery
-    if isinstance(q, wq.Phrase):
-        return q if all(has_term(q.fieldname, w) for w in q.words) else wq.NullQuery
-    if isinstance(q, BestMatch):
-        out = q.apply(lambda sub: _without_absent(sub, has_term))
-        return out if _present(out) else wq.NullQuery
-    if isinstance(q, (wq.Or, wq.And)) and not isinstance(q, (Without, wq.AndMaybe)):
-        subs = [_without_absent(sub, has_term) for sub in q.subqueries]
-        kept = [sub for sub in subs if not _is_null(sub)]
-        if not kept or isinstance(q, wq.And) and len(kept) < len(subs):
-            return wq.NullQuery
-        out = copy.copy(q)
-        out.subqueries = kept
-        return out
-    return q
 
 
 def _without_best_match(q):

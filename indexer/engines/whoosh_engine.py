@@ -3,6 +3,7 @@
 Keeping pages apart keeps the postings that every search walks ten times shorter.
 """
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from whoosh import index as whoosh_index
@@ -11,8 +12,9 @@ from whoosh.collectors import FilterCollector
 from whoosh.query import And, Or, Term
 from whoosh.searching import TimeLimit
 
+from indexer.engines import whoosh_postings
 from indexer.facets import FacetValues
-from indexer.query import current_deadline
+from indexer.query import current_deadline, deadline, without_absent
 from indexer.schema import build_schema
 from indexer.scoring import weighting
 from repo.faults import crash_point
@@ -22,6 +24,7 @@ NAME = "whoosh"
 DOCS, PAGES = "docs", "pages"
 WRITER_MB = 256
 PUBLISHED = Term("status", "published")
+PAGE_NUMBERS_KEPT = 20_000       # a view's page numbers kept (_page_number)
 
 
 def create(path):
@@ -163,6 +166,7 @@ class WhooshView:
         self.s = pair.docs.searcher(weighting=weighting())
         self.p = pair.pages.searcher(weighting=weighting())
         self.time_limit = time_limit
+        self._numbers = {}           # page docnum: page number (_page_number)
         self.schema = self.s.schema
         self.facet_values = whoosh_facet_values(self.s)
         self.generation = (str(pair.path), self.s.ixreader.generation(),
@@ -199,6 +203,10 @@ class WhooshView:
 
     def match(self, q, public_only, browsing):
         """([(score, docnum)] best first (newest first when browsing), partial)."""
+        if not browsing:
+            found, partial = self._scores(self.s, _scope(q, PUBLISHED if public_only
+                                                        else None))
+            return whoosh_postings.ranked(found), partial
         sortedby = sorting.FieldFacet("date", reverse=True) if browsing else None
         results, partial = self._collect(q, PUBLISHED if public_only else None,
                                          limit=None, sortedby=sortedby)
@@ -209,8 +217,20 @@ class WhooshView:
         parts = [Or([Term(name, v) for v in values]) for name, values in filters.items()]
         if public_only:
             parts.append(PUBLISHED)
-        results, partial = self._collect(q, And(parts) if parts else None, limit=1)
-        return len(results), partial
+        found, partial = self._scores(self.s, _scope(q, And(parts) if parts else None))
+        return len(found), partial
+
+    def _scores(self, searcher, q, within=None):
+        """({docnum: score} of the entries `q` matches (whoosh_postings), partial): an
+        empty dict if the time limit cut it (its scores would be incomplete). Each word
+        is looked for in every field and language: the terms no entry has go first."""
+        q = without_absent(q, _term_in(searcher.reader()))
+        limit = nullcontext() if current_deadline() else deadline(self.time_limit)
+        with limit:
+            try:
+                return whoosh_postings.scores(searcher, q, within), False
+            except TimeLimit:
+                return {}, True
 
     def stored(self, docnum):
         """The stored fields of a `doc` entry."""
@@ -222,12 +242,23 @@ class WhooshView:
 
     def page_matches(self, q, doc_ids):
         """({doc id: [(score, page, page ref)]}, partial) of the pages matching `q`."""
+        # The documents' pages scope the search without adding to a page's score.
+        doc_of = {d: i for i in doc_ids for d in self.p.document_numbers(doc_id=i)}
+        scored, partial = self._scores(self.p, q, within=sorted(doc_of))
         found = {}
-        page_filter = Or([Term("doc_id", i) for i in doc_ids])
-        results, partial = self._collect(q, page_filter, searcher=self.p, limit=None)
-        for hit in results:
-            found.setdefault(hit["doc_id"], []).append((hit.score, hit["page"], hit.docnum))
+        for docnum, score in scored.items():
+            found.setdefault(doc_of[docnum], []).append(
+                (score, self._page_number(docnum), docnum))
         return found, partial
+
+    def _page_number(self, docnum):
+        # A page entry's stored fields hold its whole text: its number is kept once read.
+        number = self._numbers.get(docnum)
+        if number is None:
+            if len(self._numbers) >= PAGE_NUMBERS_KEPT:
+                self._numbers.clear()
+            number = self._numbers[docnum] = self.p.stored_fields(docnum)["page"]
+        return number
 
     def page_body(self, ref):
         """The text of a page entry."""
@@ -255,6 +286,16 @@ class WhooshView:
     def corrections(self, term, limit=5):
         """Words of the neutral field within 2 edits of `term`, sharing its first letter."""
         return self.s.corrector("text_any").suggest(term, limit=limit, maxdist=2, prefix=1)
+
+
+def _term_in(reader):
+    """has_term(field, term) for indexer.query.without_absent: whether some entry of
+    `reader` may have `term` in `field` (True when unsure)."""
+    def has_term(field, term):
+        if not isinstance(term, str):
+            return True
+        return (field, term) in reader
+    return has_term
 
 
 def _scope(q, filter_q):
