@@ -531,6 +531,9 @@ def test_whoosh_scores_from_posting_blocks_over_segments_with_deletions(corpus_d
         assert len(view.s.subsearchers or ()) > 1 and view.s.reader().has_deletions()
         assert len(view.p.subsearchers or ()) > 1 and view.p.reader().has_deletions()
         assert _check_postings_scores(service) > 50
+        for doc_id in ("hanoi-report", "la-paz-report", "osaka-chair-summary"):
+            pages = view._pages_of(doc_id)         # the live ones, over the segments
+            assert pages and pages == list(view.p.document_numbers(doc_id=doc_id))
     finally:
         service.close()
 

@@ -243,13 +243,21 @@ class WhooshView:
     def page_matches(self, q, doc_ids):
         """({doc id: [(score, page, page ref)]}, partial) of the pages matching `q`."""
         # The documents' pages scope the search without adding to a page's score.
-        doc_of = {d: i for i in doc_ids for d in self.p.document_numbers(doc_id=i)}
+        doc_of = {d: i for i in doc_ids for d in self._pages_of(i)}
         scored, partial = self._scores(self.p, q, within=sorted(doc_of))
         found = {}
         for docnum, score in scored.items():
             found.setdefault(doc_of[docnum], []).append(
                 (score, self._page_number(docnum), docnum))
         return found, partial
+
+    def _pages_of(self, doc_id):
+        """The docnums of a document's live page entries (its `doc_id` postings, read
+        without a query's matchers)."""
+        reader = self.p.reader()
+        if ("doc_id", doc_id) not in reader:
+            return []
+        return list(reader.postings("doc_id", doc_id).all_ids())
 
     def _page_number(self, docnum):
         # A page entry's stored fields hold its whole text: its number is kept once read.
