@@ -221,7 +221,7 @@ def _everything(result):
             result.first_ids)
 
 
-@pytest.mark.parametrize("bound", ["tight", "useless"])
+@pytest.mark.parametrize("bound", ["tight", "useless", "capped"])
 @pytest.mark.parametrize("prefer", [(), ("fr",), ("es", "en")], ids=["none", "fr", "es-en"])
 def test_tantivys_own_top_works_are_what_scoring_every_match_gives(engines, monkeypatch,
                                                                     prefer, bound):
@@ -229,17 +229,26 @@ def test_tantivys_own_top_works_are_what_scoring_every_match_gives(engines, monk
     (TantivyView.top_works); the facade scoring every match must give exactly the same
     page. One candidate at first, so that versions ranked below the candidates are
     fetched; with a useless bound (every match ranked alike), the candidates must grow
-    until they are all the matches."""
+    until they are all the matches, or (capped) until there are too many: then every
+    match is scored at once."""
     import tantivy
     from indexer.engines import tantivy_engine
     service = engines["tantivy"][0]
     shared = service._current().facet_values.shared()
     assert shared                 # a work of two language versions, to group
-    if bound == "useless":
+    if bound in ("useless", "capped"):
         monkeypatch.setattr(tantivy_engine, "_bound", lambda schema, q, *_: tantivy.Query.
                             const_score_query(tantivy.Query.all_query(), 1e9))
+    if bound == "capped":
+        monkeypatch.setattr(tantivy_engine, "CANDIDATES_MAX", 2)
     own, above = tantivy_engine.TantivyView.top_works, tantivy_engine._above
-    calls = {"top": 0, "native": 0, "rounds": 0}
+    every = tantivy_engine.TantivyView._every_match
+    calls = {"top": 0, "native": 0, "rounds": 0, "every": 0}
+
+    def every_counted(view, *args):
+        calls["every"] += 1
+        return every(view, *args)
+    monkeypatch.setattr(tantivy_engine.TantivyView, "_every_match", every_counted)
 
     def counted(view, *args):
         top = own(view, *args)
@@ -272,6 +281,7 @@ def test_tantivys_own_top_works_are_what_scoring_every_match_gives(engines, monk
     # useless bound no check can pass (every score is below it): each is a round more.
     assert calls["native"] > len(cases) / 2
     assert calls["rounds"] > 20 or bound == "tight"
+    assert (calls["every"] > 20) == (bound == "capped")
 
 
 def test_tantivys_top_works_leaves_browsing_and_date_filters(engines):
@@ -401,7 +411,8 @@ def test_words_no_entry_has_are_taken_out_keeping_the_best_matchs_count(engines,
                                                                         monkeypatch):
     # "zzqx" and "qqvw" are in no entry: they go from the query (as NullQuery, in place,
     # so the coordination still counts them), and a question of 8 words, 2 absent, is
-    # ranked natively (6 parts), where 8 present parts would be left to the facade.
+    # bounded by its sets of parts (6 parts), where 8 present parts are bounded by their
+    # sum; both are ranked natively, as scoring every match ranks them.
     from whoosh.query import NullQuery
     from indexer.engines import tantivy_engine
     from indexer.query import BestMatch, without_absent
@@ -415,13 +426,19 @@ def test_words_no_entry_has_are_taken_out_keeping_the_best_matchs_count(engines,
     assert pruned.repeats == question.repeats and pruned.minimum == question.minimum
     assert all("text_ru" not in repr(sub) for sub in pruned.subqueries)  # no Russian here
     assert view.top_works(question, {}, 10, True) is not None
-    longer = service._parse(text.replace("zzqx qqvw", "storage trade"), view,
-                            expand=False)[0]
-    assert view.top_works(longer, {}, 10, True) is None
-    # The same page as scoring every match, scores included.
-    fast = _everything(service.search(text, page_size=5))
+    assert tantivy_engine._tightens(pruned)
+    longer_text = text.replace("zzqx qqvw", "storage trade")
+    longer = service._parse(longer_text, view, expand=False)[0]
+    assert not tantivy_engine._tightens(without_absent(longer, tantivy_engine._term_in(
+        view.s)))
+    assert view.top_works(longer, {}, 10, True) is not None
+    # The same pages as scoring every match, scores included (from one candidate up).
+    monkeypatch.setattr(tantivy_engine, "TOP_CANDIDATES", 1)
+    cases = [(t, page) for t in (text, longer_text) for page in range(1, 6)]
+    fast = [_everything(service.search(t, page=page, page_size=1)) for t, page in cases]
     monkeypatch.setattr(tantivy_engine.TantivyView, "top_works", lambda *a: None)
-    assert fast == _everything(service.search(text, page_size=5))
+    assert fast == [_everything(service.search(t, page=page, page_size=1))
+                    for t, page in cases]
 
 
 def test_the_pages_of_the_hits_shown_score_by_their_words_alone(engines):
@@ -553,3 +570,28 @@ def test_a_whoosh_view_keeps_the_page_numbers_it_read_within_bounds(engines, mon
         for pages in found.values():
             for _, number, ref in pages:
                 assert number == view.p.stored_fields(ref)["page"]
+
+
+@pytest.mark.parametrize("text, long", [
+    ("coal power plants mercury emissions inventory storage trade", True),
+    ("what did the Hanoi workshop say about coal power plants and mercury emissions "
+     "inventory in Asia", True),
+    ("centrales thermiques au charbon en Asie", False),
+])
+def test_tantivys_bound_is_never_below_the_score(engines, text, long):
+    # top_works ranks candidates by the bound and stops once the scores found are above
+    # the bound of every entry left out: a bound below an entry's score would lose it.
+    # A best match of more than six parts is bounded by their sum, fewer by their sets.
+    from indexer.engines import tantivy_engine
+    from indexer.query import BestMatch, present_parts, without_absent
+    service = engines["tantivy"][0]
+    view = service._current()
+    q = without_absent(service._parse(text, view, expand=False)[0],
+                       tantivy_engine._term_in(view.s))
+    exact = view._evaluate(q)
+    assert exact and isinstance(q, BestMatch)
+    assert (len(present_parts(q)) > tantivy_engine.SUBSETS_MAX_PARTS) == long
+    for tight in (False, True):
+        bounds = {n: sc for sc, n in view._docnums(tantivy_engine._all(
+            view.s, tantivy_engine._bound(view.tschema, q, tight)))}
+        assert all(bounds[n] >= exact[n] * (1 - 1e-6) for n in exact), (text, tight)

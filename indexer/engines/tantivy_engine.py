@@ -50,7 +50,8 @@ VOCABULARY_MAX = 65_000      # tantivy's bucket limit: beyond it, the commonest 
 ENTRIES = "_entries"          # the aggregation counting the matches
 TOP_CANDIDATES = 64          # entries scored exactly at first by top_works (then x4)
 PAGE_HEADS_KEPT = 20_000     # page entries' (doc id, page) a view keeps (~6 MB)
-SUBSETS_MAX_PARTS = 6        # a best match of more parts is left to the facade
+SUBSETS_MAX_PARTS = 6        # a best match of more parts is bounded by their sum
+CANDIDATES_MAX = 1024        # top_works scores every match rather than more candidates
 _ANALYSIS = build_schema()   # the analyzers of each text field
 
 
@@ -481,8 +482,7 @@ class TantivyView:
     def top_works(self, q, filters, want, public_only):
         """A TopWorks of the first `want` works of `q` in relevance order, or None when
         the query cannot be matched natively (browsing, a date filter, a best match
-        needing more than two words or of more than SUBSETS_MAX_PARTS words some entry
-        has): then the facade scores every match.
+        needing more than two words): then the facade scores every match.
 
         Which entries match, how many works and the facet counts come from tantivy (a
         best match of "two of these words" written as a boolean query; terms
@@ -490,8 +490,10 @@ class TantivyView:
         ranks the matches by a bound no lower than each one's score (see _bound: exact
         for the documents with all or all but one of a best match's parts), we score
         its best K, and, until the `want`-th work's score is above the bound of every
-        entry left out, the bound is made exact for every set of parts, then K grows.
-        So the order is the one scoring every match would give, scores included."""
+        entry left out, the bound is made exact for every set of parts, then K grows
+        (beyond CANDIDATES_MAX, every match is scored). A best match of more than
+        SUBSETS_MAX_PARTS parts is bounded by the sum of its parts. So the order is the
+        one scoring every match would give, scores included."""
         if isinstance(q, wq.Every) or any(name not in FACETS for name in filters):
             return None
         q = without_absent(q, _term_in(self.s))
@@ -532,6 +534,13 @@ class TantivyView:
         while True:
             if past_deadline():
                 raise _TimeUp
+            if k > CANDIDATES_MAX:
+                # The bound is too loose for this query (a long question's, of more parts
+                # than SUBSETS_MAX_PARTS, is their plain sum): score every match at once.
+                exact = self._every_match(q, conditions)
+                order = sorted(exact, key=lambda n: (-exact[n], n))
+                works = self.facet_values.works(order)[:want]
+                break
             candidates = self._docnums(self.s.search(ranked, limit=k, count=False).hits)
             if best_match:
                 exact = self._evaluate(q, self._scope([n for _, n in candidates]))
@@ -543,7 +552,7 @@ class TantivyView:
             if len(candidates) < k or len(works) >= want and (
                     not works or exact[works[-1][0]] > _above(candidates[-1][0])):
                 break                # every match scored, or none left out could rank
-            if best_match and not tight:
+            if best_match and not tight and _tightens(q):
                 # Documents with few of the words ranked too high: score every set of
                 # words exactly (dearer) before taking more candidates.
                 tight = True
@@ -560,6 +569,12 @@ class TantivyView:
         repeated = sum(len(group) - 1 for group in passing)
         return TopWorks(self._whole_works(q, works, exact, passing), exact,
                         entries - repeated, counts)
+
+    def _every_match(self, q, conditions):
+        """{docnum: score} of every entry matching `q` and the conditions."""
+        if not conditions:
+            return self._evaluate(q)
+        return self._evaluate(q, _filtered(tantivy.Query.all_query(), conditions))
 
     def _scope(self, docnums):
         return tantivy.Query.term_set_query(
@@ -734,9 +749,7 @@ def _native_match(schema, q):
         weights = [q.weights[i] for i in present]
         if q.minimum <= 1:           # (a document must have one of the parts anyway)
             return Q.boolean_query([(Occur.Should, p) for p in parts])
-        if q.minimum > 2 or len(parts) > SUBSETS_MAX_PARTS:
-            # (A long question's bound could not be made exact: the candidates would
-            # grow toward every match, dearer than scoring them all in Python.)
+        if q.minimum > 2:
             raise _NotNative
         alone = [p for p, w in zip(parts, weights) if w >= q.minimum]
         single = [p for p, w in zip(parts, weights) if w < q.minimum]
@@ -776,6 +789,16 @@ def _bound(schema, q, tight=False):
     out = tantivy.Query.boolean_query(
         [(tantivy.Occur.Should, _bound(schema, sub, tight)) for sub in parts])
     return tantivy.Query.boost_query(out, float(q.boost)) if q.boost != 1.0 else out
+
+
+def _tightens(q):
+    """Whether _bound(q, tight=True) is tighter than _bound(q): whether `q` has a best
+    match of at most SUBSETS_MAX_PARTS parts some entry has (whose every set of parts it
+    then scores exactly)."""
+    if isinstance(q, BestMatch) and len(present_parts(q)) <= SUBSETS_MAX_PARTS and \
+            not any(_needs_python(sub) for sub in q.subqueries):
+        return True
+    return not q.is_leaf() and any(_tightens(c) for c in q.children())
 
 
 def _best_match_by_subsets(schema, q, exact_below=1):
