@@ -4,11 +4,11 @@
 
 DATA_DIR must hold a tantivy index (`minamata --data DIR index --rebuild --engine
 tantivy`). Runs the same mixed searches (engine_bench's queries plus operators, phrases,
-prefixes and a long question; facet filters, pages 1-5, drafts shown or not, preferred
+prefixes, a long question and the build benchmark's twelve 12-18 word questions; facet filters, pages 1-5, drafts shown or not, preferred
 languages) twice: with TantivyView.top_works, then with the facade scoring every match,
 and counts the pages that differ in anything (total, hits, scores, pages, snippets,
-facets, the download's ids, the suggestion); target 0. Then times both ways, 1-3 words
-and questions apart.
+facets, the download's ids, the suggestion); target 0. Then times both ways, 1-3 words,
+questions and the long questions apart.
 """
 import argparse
 import random
@@ -18,6 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.build_bench import QUESTIONS as LONG_QUESTIONS      # noqa: E402
 from bench.engine_bench import QUESTIONS, p, queries, timed   # noqa: E402
 from indexer.engines import tantivy_engine                      # noqa: E402
 from indexer.ingest import Indexer                              # noqa: E402
@@ -26,6 +27,7 @@ from repo.settings import Settings                              # noqa: E402
 
 EXTRA = ["mercury -coal", '"coal power"', "mercur*", "+mercury coal china", "type:report mercury",
          "zzzqqq", "mercury OR coal", "artisanal gold mining in africa and asia trade"]
+LONG = [q for q, _ in LONG_QUESTIONS]
 FILTERS = [{}, {"language": ["en"]}, {"type": ["report"], "region": ["africa"]},
            {"language": ["fr", "es"], "year": ["2019"]}]
 
@@ -53,7 +55,7 @@ def main():
     rng = random.Random(1)
     cases = [(q, rng.choice(FILTERS), rng.choice([1, 1, 2, 5]), rng.random() < 0.3,
               rng.choice([(), ("fr",), ("es", "en")]))
-             for q in queries(args.queries, seed=3) + EXTRA]
+             for q in queries(args.queries, seed=3) + EXTRA + LONG]
     own = tantivy_engine.TantivyView.top_works
     native = [page(service, c) for c in cases]
     tantivy_engine.TantivyView.top_works = lambda *a: None
@@ -69,8 +71,10 @@ def main():
         tantivy_engine.TantivyView.top_works = top_works or (lambda *a: None)
         a = timed(lambda q: service.search(q, expand=False), words, 3)
         b = timed(lambda q: service.search(q, expand=False), questions, 3)
+        c = timed(lambda q: service.search(q, expand=False), LONG, 3)
         print(f"{name:22} 1-3 words p50 {p(a, .5):.2f} p95 {p(a, .95):.2f} ms; "
-              f"questions p50 {p(b, .5):.2f} p95 {p(b, .95):.2f} ms")
+              f"questions p50 {p(b, .5):.2f} p95 {p(b, .95):.2f} ms; "
+              f"long questions p50 {p(c, .5):.2f} p95 {p(c, .95):.2f} ms")
     tantivy_engine.TantivyView.top_works = own
     print(f"({time.perf_counter() - started:.0f} s; this index has "
           f"{len(service._current()._stored):,} documents)")

@@ -431,6 +431,9 @@ def test_words_no_entry_has_are_taken_out_keeping_the_best_matchs_count(engines,
     longer = service._parse(longer_text, view, expand=False)[0]
     assert not tantivy_engine._tightens(without_absent(longer, tantivy_engine._term_in(
         view.s)))
+    # (In an index this small, scoring every match of a long question is cheaper.)
+    assert view.top_works(longer, {}, 10, True) is None
+    monkeypatch.setattr(tantivy_engine, "LONG_NATIVE_FROM", 0)
     assert view.top_works(longer, {}, 10, True) is not None
     # The same pages as scoring every match, scores included (from one candidate up).
     monkeypatch.setattr(tantivy_engine, "TOP_CANDIDATES", 1)
