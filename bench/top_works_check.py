@@ -1,6 +1,6 @@
 """The tantivy engine's own top works against scoring every match, on a built directory.
 
-    python bench/top_works_check.py DATA_DIR [--queries 200]
+    python bench/top_works_check.py DATA_DIR [--queries 200] [--long-native-from N]
 
 DATA_DIR must hold a tantivy index (`minamata --data DIR index --rebuild --engine
 tantivy`). Runs the same mixed searches (engine_bench's queries plus operators, phrases,
@@ -8,7 +8,9 @@ prefixes, a long question and the build benchmark's twelve 12-18 word questions;
 languages) twice: with TantivyView.top_works, then with the facade scoring every match,
 and counts the pages that differ in anything (total, hits, scores, pages, snippets,
 facets, the download's ids, the suggestion); target 0. Then times both ways, 1-3 words,
-questions and the long questions apart.
+questions and the long questions apart. `--long-native-from N` ranks long questions
+natively from N entries (tantivy_engine.LONG_NATIVE_FROM; 0: at every size), to measure
+where that pays.
 """
 import argparse
 import random
@@ -47,7 +49,9 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("data")
     ap.add_argument("--queries", type=int, default=200)
+    ap.add_argument("--long-native-from", type=int, default=tantivy_engine.LONG_NATIVE_FROM)
     args = ap.parse_args()
+    tantivy_engine.LONG_NATIVE_FROM = args.long_native_from
     ix = Indexer(Settings.from_env(environ={}, data_dir=Path(args.data), workers=1))
     service = SearchService(ix.index)
     if service.engine != "tantivy":

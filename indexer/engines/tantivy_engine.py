@@ -54,7 +54,8 @@ SUBSETS_MAX_PARTS = 6        # a best match of more parts is bounded by their su
 CANDIDATES_MAX = 1024        # top_works scores every match rather than more candidates
 # Entries below which a long question (a best match of more than SUBSETS_MAX_PARTS parts)
 # is left to the facade: with up to CANDIDATES_MAX candidates scored, its rounds cost
-# more than scoring every match (measured: 2,000 documents 1.4x slower, 10,000 1.5x faster).
+# more than scoring every match (bench/top_works_check.py --long-native-from 0: p50 1.1x
+# slower at 2,000 documents, 4.7x faster at 10,000).
 LONG_NATIVE_FROM = 4 * CANDIDATES_MAX
 _ANALYSIS = build_schema()   # the analyzers of each text field
 
