@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from whoosh import query as wq
-from whoosh.matching import FilterMatcher, ListMatcher, NullMatcher
+from whoosh.matching import FilterMatcher, ListMatcher, NullMatcher, WrappingMatcher
 from whoosh.searching import TimeLimit
 
 from indexer.analysis import STEMMED_LANGUAGES, fold, language_analyzer, neutral_analyzer
@@ -560,7 +560,10 @@ class Without(wq.CompoundQuery):
         base, excluded = self.subqueries
         out = set(excluded.matcher(searcher, context).all_ids())
         m = base.matcher(searcher, context)
-        return FilterMatcher(m, out, exclude=True, boost=self.boost) if out else m
+        if out:
+            return FilterMatcher(m, out, exclude=True, boost=self.boost)
+        # (The boost too when a segment has none of the excluded words.)
+        return WrappingMatcher(m, self.boost) if self.boost != 1.0 else m
 
 
 # -- what a search may spend ------------------------------------------------------------
@@ -737,6 +740,9 @@ def without_absent(q, has_term):
         kept = [sub for sub in subs if not is_null(sub)]
         if not kept or isinstance(q, wq.And) and len(kept) < len(subs):
             return wq.NullQuery
+        if len(kept) == 1 < len(subs) and q.boost != 1.0:
+            # Whoosh ignores the boost of a compound of one part: keep two.
+            kept.append(wq.NullQuery)
         out = copy.copy(q)
         out.subqueries = kept
         return out

@@ -500,8 +500,15 @@ def _check_postings_scores(service):
     from indexer.query import any_part
     view = service._current()
     checked = 0
-    for text in QUERIES + ["+mercury +coal china"]:        # (the last: an AndMaybe)
+    boosted = ['"coal combustion"^2 mercury', "emiss*^3 mercurio", "(coal -china)^2 OR lignite",
+               "(coal -zzqx)^2 OR lignite"]
+    for text in QUERIES + ["+mercury +coal china"] + boosted:   # (an AndMaybe; boosts)
         q = service._parse(text, view, expand=True)[0]
+        # The engine's own path takes out the words no entry has first: a boosted
+        # compound left with one part keeps its boost.
+        expected = _by_whoosh(view.s, _scope(q, PUBLISHED))
+        assert _same_scores({d: sc for sc, d in view.match(q, True, False)[0]}, expected), \
+            text
         for filters in FILTERS:
             parts = [Or([Term(name, v) for v in values]) for name, values in filters.items()]
             for scoped in (_scope(q, PUBLISHED), _scope(q, And(parts) if parts else None)):
@@ -516,6 +523,11 @@ def _check_postings_scores(service):
         expected = {d: s for d, s in everywhere.items() if d in within}
         assert _same_scores(scores(view.p, pages, within), expected), text
         assert _same_scores(scores(view.p, pages), everywhere), text
+        shown = ["hanoi-report", "la-paz-report"]
+        found = {ref: sc for found_pages in view.page_matches(pages, shown)[0].values()
+                 for sc, _, ref in found_pages}
+        assert _same_scores(found, {d: s for d, s in everywhere.items()
+                                    if view.p.stored_fields(d)["doc_id"] in shown}), text
     return checked
 
 

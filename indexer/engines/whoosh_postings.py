@@ -84,10 +84,9 @@ class _Segment:
             return {d: s + b[d] if d in b else s for d, s in a.items()}
         if kind is Without:
             base, excluded = (self.node(sub) for sub in q.subqueries)
-            if not excluded:
-                return base            # (Without's matcher applies no boost then)
             boost = q.boost
-            return {d: s * boost for d, s in base.items() if d not in excluded}
+            return {d: s * boost if boost != 1.0 else s for d, s in base.items()
+                    if d not in excluded}
         return self.by_matcher(q)
 
     def compound(self, q):
