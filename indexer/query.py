@@ -685,31 +685,41 @@ class BestMatch(wq.CompoundQuery):
         return 0
 
     def matcher(self, searcher, context=None):
-        subs = self.subqueries
-        if not subs:
+        if not self.subqueries:
             return NullMatcher()
+        found = self.combine(scored_matches(q.matcher(searcher, context)) for q in self.subqueries)
+        if not found:
+            return NullMatcher()
+        kept = sorted(found)
+        return ListMatcher(kept, weights=[found[d] for d in kept])
+
+    def combine(self, parts):
+        """{docnum: score} of the documents worth at least `minimum` words, given each
+        part's {docnum: score} (in the order of the subqueries): their parts' sum times
+        (parts matched / all) ** coordination. Every engine scores a best match so."""
         words, clauses, scores = {}, {}, {}
-        n = 0
-        for q, weight, repeat in zip(subs, self.weights, self.repeats):
-            # One pass over each word's matches, counting and scoring them: cheaper than
-            # counting first and then scoring the union of the words.
-            m = q.matcher(searcher, context)
-            while m.is_active():
-                n += 1
-                if n % 2048 == 0 and past_deadline():
-                    raise TimeLimit
-                docnum = m.id()
-                words[docnum] = words.get(docnum, 0) + weight
-                clauses[docnum] = clauses.get(docnum, 0) + repeat
-                scores[docnum] = scores.get(docnum, 0.0) + m.score()
-                m.next()
+        for part, weight, repeat in zip(parts, self.weights, self.repeats):
+            for d, s in part.items():
+                words[d] = words.get(d, 0) + weight
+                clauses[d] = clauses.get(d, 0) + repeat
+                scores[d] = scores.get(d, 0.0) + s
         total = sum(self.repeats)
-        kept = sorted(d for d, c in words.items() if c >= self.minimum)
-        if not kept:
-            return NullMatcher()
         factors = {c: (c / total) ** self.coordination * self.boost
                    for c in set(clauses.values())}
-        return ListMatcher(kept, weights=[scores[d] * factors[clauses[d]] for d in kept])
+        return {d: scores[d] * factors[clauses[d]]
+                for d, c in words.items() if c >= self.minimum}
+
+
+def scored_matches(m):
+    """{docnum: score} of a matcher's matches (TimeLimit past the search's deadline)."""
+    out, n = {}, 0
+    while m.is_active():
+        if n % 2048 == 0 and past_deadline():
+            raise TimeLimit
+        n += 1
+        out[m.id()] = m.score()
+        m.next()
+    return out
 
 
 def is_null(q):

@@ -461,7 +461,7 @@ class TantivyView:
             return {docnum_of[(a.segment_ord, a.doc)]: sc
                     for sc, a in _all(self.s, native)}
         if isinstance(q, BestMatch):
-            out = _best_match(q, [self._evaluate(sub, scope) for sub in q.subqueries])
+            out = q.combine([self._evaluate(sub, scope) for sub in q.subqueries])
         elif isinstance(q, Without):
             base, excluded = (self._evaluate(sub, scope) for sub in q.subqueries)
             out = {n: sc for n, sc in base.items() if n not in excluded}
@@ -789,8 +789,7 @@ def _bound(schema, q, tight=False):
     the best factor it could have; the rest translated as it is."""
     if not _needs_python(q):
         return translate(schema, q)
-    if isinstance(q, BestMatch) and len(present_parts(q)) <= SUBSETS_MAX_PARTS and \
-            not any(_needs_python(sub) for sub in q.subqueries):
+    if _by_subsets(q):
         return _best_match_by_subsets(schema, q, len(q.subqueries) if tight else 1)
     if isinstance(q, Without):
         return _bound(schema, q.subqueries[0], tight)
@@ -807,14 +806,17 @@ def _long_best_match(q):
     return not q.is_leaf() and any(_long_best_match(c) for c in q.children())
 
 
+def _by_subsets(q):
+    """Whether _bound bounds `q` by its sets of parts: a best match of at most
+    SUBSETS_MAX_PARTS parts some entry has, with no best match inside."""
+    return isinstance(q, BestMatch) and len(present_parts(q)) <= SUBSETS_MAX_PARTS and \
+        not any(_needs_python(sub) for sub in q.subqueries)
+
+
 def _tightens(q):
     """Whether _bound(q, tight=True) is tighter than _bound(q): whether `q` has a best
-    match of at most SUBSETS_MAX_PARTS parts some entry has (whose every set of parts it
-    then scores exactly)."""
-    if isinstance(q, BestMatch) and len(present_parts(q)) <= SUBSETS_MAX_PARTS and \
-            not any(_needs_python(sub) for sub in q.subqueries):
-        return True
-    return not q.is_leaf() and any(_tightens(c) for c in q.children())
+    match bounded by its sets of parts (every set then scored exactly)."""
+    return _by_subsets(q) or not q.is_leaf() and any(_tightens(c) for c in q.children())
 
 
 def _best_match_by_subsets(schema, q, exact_below=1):
@@ -851,20 +853,6 @@ def _best_match_by_subsets(schema, q, exact_below=1):
             max(factor(c) for c in fewer)))
     # The best clause, not their sum: a document has all the smaller sets of its own.
     return Q.disjunction_max_query(clauses) if clauses else Q.empty_query()
-
-
-def _best_match(q, parts):
-    """indexer.query.BestMatch's rule on evaluated parts: the documents worth at least
-    `minimum` words, scored by their parts' sum times the coordination factor."""
-    words, clauses, scores = {}, {}, {}
-    for part, weight, repeat in zip(parts, q.weights, q.repeats):
-        for n, sc in part.items():
-            words[n] = words.get(n, 0) + weight
-            clauses[n] = clauses.get(n, 0) + repeat
-            scores[n] = scores.get(n, 0.0) + sc
-    total = sum(q.repeats)
-    return {n: scores[n] * (clauses[n] / total) ** q.coordination * q.boost
-            for n, c in words.items() if c >= q.minimum}
 
 
 def _needs_python(q):

@@ -187,29 +187,28 @@ class WhooshView:
         """The reader indexer.query.bound_prefixes lists a prefix's words from."""
         return self.s.reader()
 
-    def _collect(self, q, filter_q, searcher=None, **kwargs):
-        # The filter goes into the query itself (And), not into a filtering collector:
-        # the matcher then leaps over what the filter excludes instead of scoring it.
-        searcher = searcher or self.s
+    def _collect(self, q, filter_q, **kwargs):
+        # (Browsing, newest first: Whoosh's collector sorts by date.) The filter goes
+        # into the query itself (And), not into a filtering collector: the matcher then
+        # leaps over what the filter excludes instead of scoring it.
         end = current_deadline() or time.monotonic() + self.time_limit
-        collector = DeadlineCollector(searcher.collector(**kwargs), None, end)
+        collector = DeadlineCollector(self.s.collector(**kwargs), None, end)
         scoped = _scope(q, filter_q)
         partial = False
         try:
-            searcher.search_with_collector(scoped, collector)
+            self.s.search_with_collector(scoped, collector)
         except TimeLimit:
             partial = True
         return collector.results(), partial
 
     def match(self, q, public_only, browsing):
         """([(score, docnum)] best first (newest first when browsing), partial)."""
+        published = PUBLISHED if public_only else None
         if not browsing:
-            found, partial = self._scores(self.s, _scope(q, PUBLISHED if public_only
-                                                        else None))
+            found, partial = self._scores(self.s, _scope(q, published))
             return whoosh_postings.ranked(found), partial
-        sortedby = sorting.FieldFacet("date", reverse=True) if browsing else None
-        results, partial = self._collect(q, PUBLISHED if public_only else None,
-                                         limit=None, sortedby=sortedby)
+        results, partial = self._collect(q, published, limit=None,
+                                         sortedby=sorting.FieldFacet("date", reverse=True))
         return results.top_n, partial
 
     def count(self, q, filters, public_only):

@@ -24,7 +24,7 @@ from whoosh.matching import FilterMatcher
 from whoosh.scoring import BM25FScorer, WeightScorer
 from whoosh.searching import TimeLimit
 
-from indexer.query import BestMatch, Without, is_null, past_deadline
+from indexer.query import BestMatch, Without, is_null, past_deadline, scored_matches
 from indexer.scoring import field_lengths
 
 
@@ -75,7 +75,7 @@ class _Segment:
         if kind is wq.Term:
             return self.term(q)
         if kind is BestMatch:
-            return self.best_match(q)
+            return q.combine([self.node(sub) for sub in q.subqueries])
         if kind in (wq.Or, wq.And) and not getattr(q, "scale", 0) and \
                 not getattr(q, "minmatch", 0):
             return self.compound(q)
@@ -118,19 +118,6 @@ class _Segment:
             boost = q.boost
             out = {d: s * boost for d, s in out.items()}
         return out
-
-    def best_match(self, q):
-        # indexer.query.BestMatch.matcher, on the parts' dicts (same order of sums).
-        words, clauses, total_scores = {}, {}, {}
-        for sub, weight, repeat in zip(q.subqueries, q.weights, q.repeats):
-            for d, s in self.node(sub).items():
-                words[d] = words.get(d, 0) + weight
-                clauses[d] = clauses.get(d, 0) + repeat
-                total_scores[d] = total_scores.get(d, 0.0) + s
-        total = sum(q.repeats)
-        factors = {c: (c / total) ** q.coordination * q.boost for c in set(clauses.values())}
-        return {d: total_scores[d] * factors[clauses[d]]
-                for d, c in words.items() if c >= q.minimum}
 
     def term(self, q):
         """The scores of one term's postings, a block at a time."""
@@ -211,17 +198,9 @@ class _Segment:
         """A node's scores from Whoosh's own matcher."""
         if past_deadline():
             raise TimeLimit
-        m = q.matcher(self.searcher, self.searcher.context())
-        out, keep, n = {}, self.wanted_set, 0
-        while m.is_active():
-            n += 1
-            if n % 2048 == 0 and past_deadline():
-                raise TimeLimit
-            d = m.id()
-            if keep is None or d in keep:
-                out[d] = m.score()
-            m.next()
-        return out
+        found = scored_matches(q.matcher(self.searcher, self.searcher.context()))
+        keep = self.wanted_set
+        return found if keep is None else {d: s for d, s in found.items() if d in keep}
 
 
 def _block_ids(m):
