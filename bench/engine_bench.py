@@ -11,7 +11,8 @@ bare tantivy on the same indexes: the same OR, top 10, with a terms aggregation 
 facet; then as the issue measured it, with the hits' pages and snippets; then the same
 with the facade's own query (every field and language) instead of the OR. Prints
 p50/p95 per row and the ratios engine / its floors and Whoosh / tantivy. Warm: every
-query is asked once before timing. Run it on an idle machine.
+query is asked once before timing. An engine and its floors take turns on each query,
+so that their ratios hold on a machine whose speed drifts. Run it on an idle machine.
 """
 import argparse
 import random
@@ -53,14 +54,26 @@ def queries(n, seed=7):
 
 def timed(fn, items, rounds):
     """[ms] of fn(item) for each item, `rounds` times, after one warm-up pass."""
-    for item in items:
-        fn(item)
-    spent = []
-    for _ in range(rounds):
+    return timed_together({None: fn}, items, rounds)[None]
+
+
+def timed_together(fns, items, rounds):
+    """{name: [ms]} of each fn(item) for each item, `rounds` times, after one warm-up
+    pass. The functions take turns on each item (the first of them changes from one
+    item to the next), so that a change of this machine's speed during the run weighs
+    on all of them alike and their ratios hold."""
+    for fn in fns.values():
         for item in items:
-            started = time.perf_counter()
             fn(item)
-            spent.append((time.perf_counter() - started) * 1000)
+    spent = {name: [] for name in fns}
+    turns = list(fns.items())
+    for r in range(rounds):
+        for i, item in enumerate(items):
+            start = (i + r) % len(turns)
+            for name, fn in turns[start:] + turns[:start]:
+                started = time.perf_counter()
+                fn(item)
+                spent[name].append((time.perf_counter() - started) * 1000)
     return spent
 
 
@@ -195,7 +208,6 @@ def main(argv=None):
             service = SearchService(store)
             engine = service.engine
             facade = f"{engine} engine (facade, facets)"
-            rows[facade] = timed(lambda q: service.search(q, expand=False), qs, args.rounds)
             pair = store.open()
             if engine == "whoosh":
                 floors = {"bare whoosh (OR, every match scored)": bare_whoosh(pair)}
@@ -205,9 +217,10 @@ def main(argv=None):
                               bare_tantivy_shown(pair),
                           "bare tantivy (our query, facets, pages, snippets)":
                               bare_tantivy_our_query(pair, service, qs)}
-            for name, fn in floors.items():
-                rows[name] = timed(fn, qs, args.rounds)
-                ratios.append((facade, name))
+            rows.update(timed_together(
+                {facade: lambda q: service.search(q, expand=False), **floors},
+                qs, args.rounds))
+            ratios.extend((facade, name) for name in floors)
             service.close()
     print(f"\n{'':52} {'p50 ms':>8} {'p95 ms':>8}")
     for name, values in rows.items():

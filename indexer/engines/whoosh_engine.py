@@ -12,7 +12,7 @@ from whoosh.collectors import FilterCollector
 from whoosh.query import And, Or, Term
 from whoosh.searching import TimeLimit
 
-from indexer.engines import whoosh_postings
+from indexer.engines import whoosh_files, whoosh_postings
 from indexer.facets import FacetValues
 from indexer.query import current_deadline, deadline, without_absent
 from indexer.schema import build_schema
@@ -25,6 +25,8 @@ DOCS, PAGES = "docs", "pages"
 WRITER_MB = 256
 PUBLISHED = Term("status", "published")
 PAGE_NUMBERS_KEPT = 20_000       # a view's page numbers kept (_page_number)
+
+whoosh_files.install()            # segment files read in place, not copied (see there)
 
 
 def create(path):
