@@ -570,6 +570,78 @@ def test_whoosh_scores_from_posting_blocks_over_segments_with_deletions(corpus_d
         service.close()
 
 
+def _every_block(reader):
+    """Whoosh leaf matchers positioned on every block of every term of `reader`."""
+    from whoosh.matching import FilterMatcher
+    for leaf, _ in reader.leaf_readers():
+        for field, text in leaf.all_terms():
+            if leaf.schema[field].format is None:
+                continue
+            m = leaf.postings(field, text)
+            if isinstance(m, FilterMatcher):   # a segment with deleted entries
+                m = m.child
+            while True:
+                yield field, m
+                if m._lastblock:
+                    break
+                m._next_block()
+
+
+def _blocks_read_from_their_beginning(reader):
+    """(blocks, of which read from the beginning of their data only): each block's
+    ids and weights as the block scorer reads them, checked against Whoosh's own."""
+    from indexer.engines.whoosh_postings import _block_ids, _block_weights
+    blocks, fast = 0, 0
+    for field, m in _every_block(reader):
+        # (With deleted entries, Whoosh's FilterMatcher has read the first block whole.)
+        m._data = m._ids = m._weights = None
+        ids, weights = _block_ids(m), _block_weights(m)
+        fast += m._data is None                # the whole block was never unpickled
+        m._data = m._ids = m._weights = None
+        m._read_ids()
+        m._read_weights()
+        assert (list(ids), list(weights)) == (list(m._ids), list(m._weights)), field
+        blocks += 1
+    return blocks, fast
+
+
+def test_a_blocks_ids_and_weights_read_from_its_beginning_are_whooshs(engines):
+    view = engines["whoosh"][0]._current()
+    for searcher in (view.s, view.p):
+        blocks, fast = _blocks_read_from_their_beginning(searcher.reader())
+        # Most blocks hold one or two postings (rare words) and are read whole.
+        assert blocks > 1000 and fast > 50, (blocks, fast)
+
+
+def test_blocks_of_every_kind_of_weights_read_as_whoosh_reads_them(tmp_path):
+    # Weights all 1.0 (stored as None), all equal (one float), varied (a tuple); 1 to
+    # 300 postings (several blocks, and blocks of 1-3 postings pickled without MARK);
+    # ids whose deltas need 1, 2 and 4 bytes; phrases' positions; uncompressed blocks.
+    import random
+    from whoosh import fields, index as whoosh_index
+    from whoosh.codec.whoosh3 import W3Codec
+    rng = random.Random(3)
+    schema = fields.Schema(body=fields.TEXT(phrase=True), tag=fields.KEYWORD(scorable=True))
+    for compression in (3, 0):
+        path = tmp_path / f"c{compression}"
+        path.mkdir()
+        ix = whoosh_index.create_in(str(path), schema)
+        w = ix.writer(codec=W3Codec(compression=compression))
+        for i in range(70_000):
+            if i % 97 and i < 69_000:
+                w.add_document(tag="x")
+                continue
+            words = ["once"] * rng.choice([1, 1, 2, 5]) + ["same"] * 2 + \
+                [f"w{rng.randrange(6)}" for _ in range(rng.randrange(1, 8))]
+            if i % 7 == 0:
+                words.append("rare")
+            w.add_document(body=" ".join(rng.sample(words, len(words))),
+                           tag="t" + " t" * rng.randrange(3))
+        w.commit()
+        blocks, fast = _blocks_read_from_their_beginning(ix.reader())
+        assert blocks > 20 and fast > 5, (compression, blocks, fast)
+
+
 def test_a_whoosh_view_keeps_the_page_numbers_it_read_within_bounds(engines, monkeypatch):
     from indexer.engines import whoosh_engine
     from indexer.query import any_part

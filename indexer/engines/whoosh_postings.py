@@ -16,6 +16,8 @@ A node this module does not know (a phrase, a range) is scored by Whoosh's own m
 The block reading uses the attributes of whoosh-reloaded 2.7.5's W3LeafMatcher (the
 version setup.cfg pins); any other matcher is read posting by posting.
 """
+import pickle
+import zlib
 from bisect import bisect_left
 from itertools import accumulate
 
@@ -204,16 +206,50 @@ class _Segment:
 
 
 def _block_ids(m):
-    # W3LeafMatcher._read_ids decodes the deltas through a generator, a call per id.
     if m._ids is None:
-        if m._data is None:
-            m._read_data()
-        ids = m._data[0]
-        m._ids = ids if m._byteids else tuple(accumulate(ids))
+        _read_ids_and_weights(m)
     return m._ids
 
 
 def _block_weights(m):
     if m._weights is None:
-        m._read_weights()
+        if m._ids is None:
+            _read_ids_and_weights(m)
+        else:
+            m._read_weights()
     return m._weights
+
+
+# A block's data is the protocol-2 pickle of (ids, weights, values), compressed. With
+# more than 3 postings, the ids' tuple ends with TUPLE and its memo (BINPUT 0), and a
+# weights' tuple (neither all 1.0 nor all equal) begins with MARK and a BINFLOAT. These
+# five bytes cannot occur earlier: every id is an opcode (K, M or J) and at most 4
+# bytes, and none of the five is K, M or J.
+_IDS_END = b"tq\x00(G"
+_TUPLE2_STOP = b"\x86."
+
+
+def _read_ids_and_weights(m):
+    """Sets a block's ids and weights (Whoosh's _read_ids and _read_weights) from the
+    beginning of its data only. A block of a field with positions (text_any, title)
+    holds a pickled positions list per posting after them: decompressing and
+    unpickling those made a search's dearest blocks ten times dearer."""
+    n = m._blocklength
+    if m._data is None and n > 3 and not m._byteids:
+        data = m._postfile.get(m._dataoffset, m._nextoffset - m._dataoffset)
+        most = 14 * n + 16        # the pickle's bytes up to the weights' end, at most
+        head = zlib.decompressobj().decompress(data, most) if m._compression \
+            else data[:most]
+        cut = head.find(_IDS_END)
+        end = cut + 4 + 9 * n     # the weights' TUPLE: MARK, then 9 bytes a weight
+        if cut > 0 and head[end:end + 1] == b"t":
+            ids, weights = pickle.loads(head[:end + 1] + _TUPLE2_STOP)
+            if len(ids) == n and len(weights) == n:
+                m._ids, m._weights = tuple(accumulate(ids)), weights
+                return
+    if m._data is None:
+        m._read_data()
+    ids = m._data[0]
+    # W3LeafMatcher._read_ids decodes the deltas through a generator, a call per id.
+    m._ids = ids if m._byteids else tuple(accumulate(ids))
+    m._read_weights()
