@@ -298,6 +298,38 @@ def test_tantivys_top_works_leaves_browsing_and_date_filters(engines):
     assert view.top_works(question, {}, 10, True).works
 
 
+def test_tantivy_counts_natively_what_scoring_every_match_counts(engines, monkeypatch):
+    # A "did you mean" is checked by a count: tantivy counts the matches itself when it
+    # can, and must count what scoring every match counts, drafts and filters included.
+    from indexer.engines import tantivy_engine
+    service, ix = engines["tantivy"]
+    doc = ix.repo.document("hanoi-report")
+    with ix.repo.writing():
+        ix.repo.update_document(replace(doc, status="draft"))
+        ix.update_index()
+    view = service._current()
+    cases = [(service._parse(text, view, expand=expand)[0], filters, public)
+             for text in QUERIES + ["coal power plants in asia", "plantes centrales"]
+             for expand in (False, True)
+             for filters in FILTERS + [{"status": ["draft"]}, {"from": ["2019"]}]
+             for public in (True, False)]
+    native = [view.count(q, f, public) for q, f, public in cases]
+
+    def not_native(*args):
+        raise tantivy_engine._NotNative
+    monkeypatch.setattr(tantivy_engine, "_native_match", not_native)
+    try:
+        assert native == [view.count(q, f, public) for q, f, public in cases]
+        assert sum(total > 0 for total, _ in native) > 100
+        drafts_counted = [total for (total, _), (_, _, public) in zip(native, cases)
+                          if not public]
+        assert sum(drafts_counted) > sum(total for total, _ in native) - sum(drafts_counted)
+    finally:
+        with ix.repo.writing():
+            ix.repo.update_document(doc)
+            ix.update_index()
+
+
 def test_a_processs_threads_share_one_tantivy_view_per_commit(corpus_dir, tmp_path):
     # Opening a tantivy view reads every document's stored fields: after an upload,
     # each server thread opened its own. Threads now share the view of the commit they
