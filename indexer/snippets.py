@@ -29,7 +29,11 @@ class WordMatcher:
         # begin (in any case) with a head, and those with a letter beyond ASCII among
         # their first three (folding may turn it into a head's). Folding changes no
         # ASCII letter but its case.
-        heads = "|".join(map(re.escape, sorted(self.heads, key=len, reverse=True)))
+        # A head with a character that is no word character ("3.5", "mg/kg", a
+        # combining mark) would match across words: such a word is no `_WORD` and the
+        # matcher never accepts it, so it is left out.
+        heads = "|".join(map(re.escape, sorted((h for h in self.heads if _WORD.fullmatch(h)),
+                                               key=len, reverse=True)))
         self.candidates = re.compile(
             r"\b(?:" + (f"(?i:{heads})|" if heads else "") + r"\w{0,2}[^\W\x00-\x7f])\w*")
 

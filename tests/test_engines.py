@@ -8,10 +8,12 @@ import shutil
 from dataclasses import replace
 
 import pytest
+from whoosh.formats import Format
 
 from indexer.analysis import STEMMED_LANGUAGES, analyse, language_analyzer, neutral_analyzer
 from indexer.check import check
 from indexer.engines import ENGINES
+from indexer.engines.whoosh_postings import _IDS_END
 from indexer.index import IndexStore, rebuild
 from indexer.ingest import Indexer
 from indexer.search import SearchService
@@ -672,6 +674,33 @@ def test_blocks_of_every_kind_of_weights_read_as_whoosh_reads_them(tmp_path):
         w.commit()
         blocks, fast = _blocks_read_from_their_beginning(ix.reader())
         assert blocks > 20 and fast > 5, (compression, blocks, fast)
+
+
+class _PatternPayloads(Format):
+    """A format whose every posting carries, as its value, the ids' end pattern with
+    the bytes the block reader would take for a weights' tuple after it."""
+    POSTINGS = 10
+    PAYLOAD = _IDS_END + b"a" * (4 + 9 * POSTINGS - 5) + b"t" + b"zzz"
+
+    def word_values(self, value, analyzer, **kwargs):
+        for t in analyzer(value):
+            yield t.text, 1, 1.0, self.PAYLOAD
+
+
+def test_a_block_whose_values_hold_the_ids_end_pattern_is_read_whole(tmp_path):
+    # Weights all 1.0 are pickled as None: the ids' end pattern is then only found (if
+    # at all) inside a value's bytes, and the block must be read as Whoosh reads it.
+    from whoosh import fields, index as whoosh_index
+    from whoosh.analysis import SimpleAnalyzer
+    from indexer.engines.whoosh_postings import _block_ids, _block_weights
+    n = _PatternPayloads.POSTINGS
+    ix = whoosh_index.create_in(str(tmp_path), fields.Schema(
+        body=fields.FieldType(_PatternPayloads(), SimpleAnalyzer())))
+    with ix.writer() as w:
+        for _ in range(n):
+            w.add_document(body="mercury")
+    m = ix.reader().postings("body", "mercury")
+    assert (list(_block_ids(m)), list(_block_weights(m))) == (list(range(n)), [1.0] * n)
 
 
 def test_a_whoosh_view_keeps_the_page_numbers_it_read_within_bounds(engines, monkeypatch):

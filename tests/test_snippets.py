@@ -10,7 +10,8 @@ from indexer.schema import build_schema
 SCHEMA = build_schema()
 VOCABULARY = ["coal", "Coal", "coals", "coalition", "charbon", "mercury", "Mercure",
               "émissions", "emissions", "the", "of", "<b>", "&", "plants", "Plant", "x1",
-              "incineración", "İstanbul", "straße", "汞排放", "l'émission"]
+              "incineración", "İstanbul", "I\u0307stanbul", "straße", "汞排放", "l'émission",
+              "3.5", "3.5mg", "5mg", "mg/kg", "mg/Nm3", "U.S.", "states"]
 
 
 def _matcher(query):
@@ -29,7 +30,8 @@ def test_matching_words_are_marked_and_the_page_escaped():
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.sampled_from(VOCABULARY), min_size=0, max_size=120),
-       st.sampled_from(["coal plants", "emiss*", "mercure", "the", "straße 汞", "x1"]))
+       st.sampled_from(["coal plants", "emiss*", "mercure", "the", "straße 汞", "x1",
+                        "mg/kg", "3.5 5mg", "u.s. states", "İstanbul"]))
 def test_spans_and_window_are_those_of_the_word_by_word_definition(words, query):
     # The spans are found for each distinct word once, then by one regular expression,
     # and the densest window by two pointers: both must equal the plain definitions.

@@ -66,6 +66,8 @@ class MappedFile(BufferFile):
     def seek(self, offset, whence=0):
         """Moves the position as io.BytesIO does (before the start: an error from the
         start, the start from elsewhere); returns it."""
+        if whence not in (0, 1, 2):
+            raise ValueError(f"invalid whence ({whence}, should be 0, 1 or 2)")
         if whence == 0 and offset < 0:
             raise ValueError(f"negative seek position {offset}")
         self._pos = max(0, offset + (0, self._pos, self._len)[whence])
@@ -85,6 +87,12 @@ class MappedFile(BufferFile):
 
     def write(self, *args):
         raise OSError(f"{self._name} is read-only")
+
+    def truncate(self, *args):
+        raise OSError(f"{self._name} is read-only")
+
+    def flush(self):
+        """Nothing to flush (StructFile's would call itself: this is its own file)."""
 
     def close(self):
         """Closes it (the view belongs to the compound file's map: nothing to free)."""

@@ -243,8 +243,12 @@ def _read_ids_and_weights(m):
         cut = head.find(_IDS_END)
         end = cut + 4 + 9 * n     # the weights' TUPLE: MARK, then 9 bytes a weight
         if cut > 0 and head[end:end + 1] == b"t":
-            ids, weights = pickle.loads(head[:end + 1] + _TUPLE2_STOP)
-            if len(ids) == n and len(weights) == n:
+            try:
+                ids, weights = pickle.loads(head[:end + 1] + _TUPLE2_STOP)
+            except Exception:    # the pattern met elsewhere (weights all equal): read whole
+                ids = weights = None
+            if type(ids) is tuple and type(weights) is tuple and \
+                    len(ids) == n and len(weights) == n:
                 m._ids, m._weights = tuple(accumulate(ids)), weights
                 return
     if m._data is None:
