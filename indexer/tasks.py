@@ -64,7 +64,11 @@ class TaskQueue:
         indexer = Indexer(self.settings)
         try:
             outcome = OcrJobs(indexer).run(doc_id)
-            log.info("OCR %s: %s %s", doc_id, outcome.state, outcome.reason)
+            # A job is handed to the queue by whoever sees it queued (the upload, the
+            # start of `serve`, the sweep): the second hand-off finds it done and is
+            # skipped, which is routine, not news for the operator's log.
+            level = logging.DEBUG if outcome.state == "skipped" else logging.INFO
+            log.log(level, "OCR %s: %s %s", doc_id, outcome.state, outcome.reason)
         finally:
             indexer.close()
             self._ocr_slots.release()

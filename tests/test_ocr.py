@@ -431,3 +431,20 @@ def test_running_lines_are_text_not_a_scan_and_a_bare_page_number_is_read_anyway
     assert ix.repo.ocr_jobs.get(doc.id).pages == [2]
     outcome = ix.ocr.run(doc.id)
     assert outcome.state == "done", outcome.reason
+
+
+def test_a_job_handed_to_the_worker_twice_logs_its_outcome_once(ix, caplog):
+    # `serve` hands every queued job to the worker at start, as the upload did: the
+    # second run finds nothing queued and says nothing at INFO.
+    import logging
+    from indexer.tasks import TaskQueue
+    queue = TaskQueue(ix.settings)
+    ix.repo.ocr_jobs.queue("x-1", "0" * 64, [1])
+    assert ix.repo.ocr_jobs.claim("x-1", "elsewhere:1") is not None   # another worker's
+    with caplog.at_level(logging.INFO, logger="minamata.worker"):
+        queue._run_ocr("x-1")
+        queue._run_ocr("no-such-document")
+    assert not [r for r in caplog.records if r.levelno >= logging.INFO], caplog.text
+    with caplog.at_level(logging.DEBUG, logger="minamata.worker"):
+        queue._run_ocr("x-1")
+    assert "OCR x-1: skipped" in caplog.text
