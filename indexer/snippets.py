@@ -27,11 +27,10 @@ class WordMatcher:
         self.heads = {text[:3] for _, text in terms | prefixes}
         # The words worth asking about, found by one regular expression: those that
         # begin (in any case) with a head, and those with a letter beyond ASCII among
-        # their first three (folding may turn it into a head's). Folding changes no
-        # ASCII letter but its case.
-        # A head with a character that is no word character ("3.5", "mg/kg", a
-        # combining mark) would match across words: such a word is no `_WORD` and the
-        # matcher never accepts it, so it is left out.
+        # their first three (folding may turn it into a head's; it changes no ASCII
+        # letter but its case). A head with a character that is no word character
+        # ("3.5", "mg/kg", a combining mark) begins no `_WORD` and would match across
+        # words: it is left out.
         heads = "|".join(map(re.escape, sorted((h for h in self.heads if _WORD.fullmatch(h)),
                                                key=len, reverse=True)))
         self.candidates = re.compile(

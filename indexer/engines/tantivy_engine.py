@@ -433,16 +433,12 @@ class TantivyView:
         tantivy when the match can be written natively (a "did you mean" is checked
         this way after every search that finds nothing: scoring every match of the
         corrected words made such a search the slowest of the benchmark's)."""
-        if not isinstance(q, wq.Every) and all(name in FACETS for name in filters):
-            try:
-                match = _native_match(self.tschema, without_absent(q, _term_in(self.s)))
-            except _NotNative:
-                match = None
-            if match is not None:
-                if past_deadline():
-                    return 0, True
-                native = _filtered(match, self._conditions(filters, public_only))
-                return self.s.search(native, limit=1, count=True).count, False
+        native = self._native(q, filters)
+        if native is not None:
+            if past_deadline():
+                return 0, True
+            matching = _filtered(native[1], self._conditions(filters, public_only))
+            return self.s.search(matching, limit=1, count=True).count, False
         if isinstance(q, wq.Every):
             found, partial = set(range(len(self._stored))), False
         else:
@@ -513,19 +509,29 @@ class TantivyView:
         (beyond CANDIDATES_MAX, every match is scored). A best match of more than
         SUBSETS_MAX_PARTS parts is bounded by the sum of its parts. So the order is the
         one scoring every match would give, scores included."""
-        if isinstance(q, wq.Every) or any(name not in FACETS for name in filters):
+        native = self._native(q, filters)
+        if native is None:
             return None
-        q = without_absent(q, _term_in(self.s))
+        q, match = native
         if len(self._stored) < LONG_NATIVE_FROM and _long_best_match(q):
-            return None
-        try:
-            match = _native_match(self.tschema, q)
-        except _NotNative:
             return None
         try:
             return self._top_works(q, match, filters, want, public_only)
         except _TimeUp:
             return TopWorks([], {}, 0, {})
+
+    def _native(self, q, filters):
+        """(`q` without the words no entry has, the tantivy query matching exactly the
+        entries it matches), or None when tantivy cannot match it alone: everything
+        (browsing), a filter that is no facet (a date bound), a best match needing more
+        than two of its words."""
+        if isinstance(q, wq.Every) or any(name not in FACETS for name in filters):
+            return None
+        q = without_absent(q, _term_in(self.s))
+        try:
+            return q, _native_match(self.tschema, q)
+        except _NotNative:
+            return None
 
     def _conditions(self, filters, public_only, leave_out=None):
         out = [self._filter_query("status", ["published"])] if public_only else []

@@ -16,7 +16,6 @@ from struct import Struct
 from whoosh.filedb import compound
 from whoosh.filedb.structfile import BufferFile
 
-_ORIGINAL = compound.BufferFile
 _INT = Struct(">i")        # Whoosh's read_int
 PEEK_MAX = 512             # a posting block's pickled header is tens of bytes
 
@@ -106,8 +105,3 @@ class MappedFile(BufferFile):
 def install():
     """Makes compound segment files open as MappedFile (idempotent)."""
     compound.BufferFile = MappedFile
-
-
-def uninstall():
-    """Puts Whoosh's own BufferFile back (for tests comparing the two)."""
-    compound.BufferFile = _ORIGINAL
