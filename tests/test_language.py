@@ -157,13 +157,18 @@ def test_a_plain_document_costs_far_fewer_langdetect_calls(detect_calls):
     assert len(detect_calls) >= 20 * 2
 
 
-def test_same_answers_as_page_by_page_on_every_shipped_document():
+def _shipped_page_texts():
+    """(file name, normalised page texts) of each shipped document."""
     from indexer.extract import _page_texts, open_pdf
     from indexer.textnorm import normalise_pages
     root = Path(__file__).resolve().parent.parent / "documents"
     for doc in json.loads((root / "manifest.json").read_text())["documents"]:
-        texts = normalise_pages(_page_texts(open_pdf(root / doc["file"]))[0])
-        assert document_page_languages(texts) == old_answers(texts), doc["file"]
+        yield doc["file"], normalise_pages(_page_texts(open_pdf(root / doc["file"]))[0])
+
+
+def test_same_answers_as_page_by_page_on_every_shipped_document():
+    for name, texts in _shipped_page_texts():
+        assert document_page_languages(texts) == old_answers(texts), name
 
 
 def test_the_likely_language_is_the_one_of_most_own_stop_words():
@@ -206,3 +211,47 @@ def test_a_piece_too_short_to_judge_counts_for_no_language_even_if_plain(detect_
     assert page_languages(text, "en") == page_languages(text) == ["fr"]
     texts = [EN_PAGE, EN_PAGE, text]
     assert document_page_languages(texts) == old_answers(texts)
+
+
+# -- the fast letter count and sentence cut give the definitions' answers ---------------
+_FUZZ_ALPHABET = "ab é_1½²\u0301.;!?:,中٣ \n\t\u00a0•▪●"
+
+
+def _reference_pieces(text, most=3, least=80):
+    """_pieces as first written: one split on a lookbehind or a bullet."""
+    import re
+    size = max(least, len(text) // most + 1)
+    pieces, current = [], ""
+    for sentence in re.split(r"(?<=[.!?;:])\s+|\s*[•▪●]\s*", text):
+        current = f"{current} {sentence}" if current else sentence
+        if len(current) >= size:
+            pieces.append(current)
+            current = ""
+    if current:
+        if pieces and len(current) < least // 2:
+            pieces[-1] += " " + current
+        else:
+            pieces.append(current)
+    return pieces
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_pieces_and_letter_counts_match_their_definitions(seed):
+    import random
+    import re
+    rng = random.Random(seed)
+    letters = re.compile(r"[^\W\d_]")
+    for _ in range(2000):
+        text = "".join(rng.choice(_FUZZ_ALPHABET) for _ in range(rng.randint(0, 400)))
+        assert language._pieces(text) == _reference_pieces(text), text
+        assert language.has_enough_letters(text) == (
+            len(letters.findall(text)) >= language.MIN_LETTERS), text
+
+
+def test_pieces_of_the_shipped_documents_match_the_definition():
+    bulleted = 0
+    for name, texts in _shipped_page_texts():
+        for text in texts:
+            assert language._pieces(text) == _reference_pieces(text), name
+            bulleted += any(b in text for b in "•▪●")
+    assert bulleted          # (pages with bullets, cut by the second expression)
