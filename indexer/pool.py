@@ -4,9 +4,10 @@ A pathological PDF can make pypdf loop or balloon; in a worker process we can st
 (kill the worker, start a fresh one) without losing the rest of the batch.
 """
 import multiprocessing as mp
-from multiprocessing import forkserver
+from multiprocessing import forkserver, spawn
 import os
 import resource
+import signal
 import threading
 import time
 from collections import deque
@@ -88,11 +89,35 @@ def _batch_ended():
         _runs["active"] -= 1
         if _runs["active"] or _runs["kept"]:
             return
+        server = forkserver._forkserver
         try:
-            # Its workers have stopped: it sees its pipe close and exits.
-            forkserver._forkserver._stop()
+            # Its workers have stopped. Told to stop, it would exit as any interpreter
+            # does, freeing each object it loaded (langdetect's profiles: 0.4 s, which
+            # the caller waited for); it has nothing to save or flush: it ends at once.
+            if server._forkserver_pid is not None:
+                os.kill(server._forkserver_pid, signal.SIGTERM)
+            server._stop()
         except (OSError, ChildProcessError, AttributeError):
             pass
+
+
+# A worker needs indexer.pool and what indexer.extraction_warm loads, never the caller's
+# main module, which multiprocessing imports in the fork server (or else in each worker)
+# for any process started from a script: the CLI's, the benchmark's, 0.3-0.5 s of
+# imports before the first file is read. Our workers are started without it.
+_starting_worker = threading.local()
+_preparation_data = spawn.get_preparation_data
+
+
+def _preparation_without_main(name):
+    data = _preparation_data(name)
+    if getattr(_starting_worker, "now", False):
+        data.pop("init_main_from_path", None)
+        data.pop("init_main_from_name", None)
+    return data
+
+
+spawn.get_preparation_data = _preparation_without_main
 
 
 EXTRACTION_NICE = 10
@@ -113,7 +138,11 @@ class _Worker:
         self.process = ctx.Process(target=_serve,
                                    args=(child, memory_mb, max_pages, os.getpid()),
                                    daemon=True)
-        self.process.start()
+        _starting_worker.now = True
+        try:
+            self.process.start()
+        finally:
+            _starting_worker.now = False
         child.close()
         self.tasks = deque()      # (key, path) sent, in order; the first is being read
         self.deadline = None      # ... and must be done by then
@@ -154,10 +183,9 @@ class ExtractionPool:
         self.max_pages = max_pages
         # Not fork: the caller may be a threaded web server. A fork server (a fresh
         # interpreter, started once per caller process) that loaded what a worker needs
-        # (indexer.extraction_warm) and the caller's main module, as multiprocessing has
-        # each worker do, forks each worker ready to work.
+        # (indexer.extraction_warm) forks each worker ready to work.
         self.ctx = mp.get_context("forkserver")
-        self.ctx.set_forkserver_preload(["__main__", "indexer.extraction_warm"])
+        self.ctx.set_forkserver_preload(["indexer.extraction_warm"])
         # With `keep`, idle workers wait for the next call (a server process's uploads):
         # a new one per upload started an interpreter and loaded pypdf and langdetect.
         self.keep = keep

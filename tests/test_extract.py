@@ -190,3 +190,52 @@ def test_a_batch_takes_its_fork_server_with_it(samples, tmp_path):
     out = subprocess.run([sys.executable, str(script), str(samples / "good.pdf")], cwd=ROOT,
                          capture_output=True, text=True, timeout=60)
     assert out.stdout.split() == ["1", "0"], out.stderr
+
+
+def test_workers_never_import_the_callers_main_module(samples, tmp_path):
+    # multiprocessing imports the script that started a process in each new process: the
+    # CLI's or a benchmark's whole imports, 0.3-0.5 s before the first file was read.
+    # A worker needs none of it.
+    import subprocess
+    import sys
+    from tests.conftest import ROOT
+    script = tmp_path / "caller.py"
+    imported = tmp_path / "imported"
+    script.write_text(
+        "import os, sys\n"
+        "sys.path.insert(0, os.getcwd())\n"
+        "if __name__ != '__main__':\n"
+        f"    open({str(imported)!r}, 'a').write(__name__ + '\\n')\n"
+        "from indexer.pool import ExtractionPool\n"
+        "if __name__ == '__main__':\n"
+        "    pool = ExtractionPool(workers=2, timeout=60)\n"
+        "    print(sum(r['page_count'] for _, r in pool.run([(n, sys.argv[1]) for n in range(3)])))\n"
+        "    import multiprocessing\n"
+        "    p = multiprocessing.get_context('forkserver').Process(target=print, args=('x',))\n"
+        "    p.start(); p.join()\n")
+    out = subprocess.run([sys.executable, str(script), str(samples / "good.pdf")], cwd=ROOT,
+                         capture_output=True, text=True, timeout=60)
+    assert out.stdout.split() == ["6", "x"], out.stderr
+    # Only the process started by other code than ours imported it, as multiprocessing does.
+    assert imported.read_text().split() == ["__mp_main__"]
+
+
+def test_the_fork_server_is_ended_not_waited_for(samples, monkeypatch):
+    # When the last batch ends, the fork server would exit as an interpreter does,
+    # freeing langdetect's profiles object by object (0.4 s the caller waited for). It
+    # has nothing to save: it is ended by SIGTERM.
+    import os
+    import signal
+    statuses = []
+    real_waitpid = os.waitpid
+
+    def waitpid(pid, options):
+        result = real_waitpid(pid, options)
+        if options == 0:                 # (not the check whether it still runs)
+            statuses.append(result[1])
+        return result
+    monkeypatch.setattr(os, "waitpid", waitpid)
+    from indexer import pool
+    monkeypatch.setitem(pool._runs, "kept", False)     # (an earlier test's pool kept it)
+    assert ExtractionPool(1, timeout=60).analyse(samples / "good.pdf")["page_count"] == 2
+    assert [os.WIFSIGNALED(s) and os.WTERMSIG(s) for s in statuses] == [signal.SIGTERM]
