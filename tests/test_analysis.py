@@ -104,3 +104,16 @@ def test_terms_are_the_texts_of_the_tokens_a_call_makes(lang):
     for text in TEXTS + odd:
         assert analyzer.terms(text) == [t.text for t in analyzer(text)], (lang, text)
         assert analyse(analyzer, text) == analyzer.terms(text)
+
+
+@pytest.mark.parametrize("lang", [None, "en", "fr"])
+@pytest.mark.parametrize("alphabet", ["The.a*b 1_.", "Les é.İ*水銀 the.. De a"])
+def test_terms_equal_the_tokens_of_a_call_on_fuzzed_text(lang, alphabet):
+    # `terms` finds words with a faster expression than the tokenizer's and lower-cases
+    # an ASCII text at once: the same terms, on texts of dots, stars and odd letters.
+    import random
+    rng = random.Random(hash((lang, alphabet)) & 0xffff)
+    analyzer = neutral_analyzer() if lang is None else language_analyzer(lang)
+    for _ in range(1500):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        assert analyzer.terms(text) == [t.text for t in analyzer(text)], text
