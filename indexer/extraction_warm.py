@@ -2,8 +2,8 @@
 
 indexer.pool starts its workers from a fork server that imported this module: each
 worker begins with pypdf, langdetect and its language profiles already loaded (0.7 s
-of CPU per worker otherwise, and the caller's whole main module imported again: the
-CLI's, with Flask). Not imported by the caller itself: it would load the profiles.
+of CPU per worker otherwise); the caller's main module is loaded by neither (see
+indexer.pool). Not imported by the caller itself: it would load the profiles.
 """
 import os
 
