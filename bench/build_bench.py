@@ -127,6 +127,8 @@ def main():
     ap.add_argument("--rounds", type=int, default=3,
                     help="turns of pypdf alone and the 2-worker build on the sample")
     args = ap.parse_args()
+    if args.rounds < 1:
+        ap.error("--rounds must be at least 1")
     cache = Path(args.cache)
     t = time.perf_counter()
     manifest = build(cache / "corpus", args.docs, args.pages)

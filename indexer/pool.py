@@ -40,15 +40,17 @@ def _serve(conn, memory_mb, max_pages, caller_pid=None):
             return                       # the parent has gone (or closed its end)
         if task is None:
             return
-        key, path = task
+        # Only the path comes: the caller keeps each task's key (which may be of a
+        # class this process never imported, from the caller's script).
+        path = task
         try:
-            conn.send((key, "ok", analyse_pdf(path, max_pages)))
+            conn.send(("ok", analyse_pdf(path, max_pages)))
         except PdfRefused as e:
-            conn.send((key, e.reason, str(e)))
+            conn.send((e.reason, str(e)))
         except MemoryError:
-            conn.send((key, "too_large", "the PDF needs more memory than allowed to read"))
+            conn.send(("too_large", "the PDF needs more memory than allowed to read"))
         except Exception as e:  # a pypdf bug on one file must not stop the batch
-            conn.send((key, "corrupt", f"the PDF cannot be read ({type(e).__name__}: {e})"))
+            conn.send(("corrupt", f"the PDF cannot be read ({type(e).__name__}: {e})"))
 
 
 def _forget_fork_server():
@@ -89,22 +91,29 @@ def _batch_ended():
         _runs["active"] -= 1
         if _runs["active"] or _runs["kept"]:
             return
+        if any(isinstance(p, mp.context.ForkServerProcess) for p in mp.active_children()):
+            # The fork server is multiprocessing's, shared: it still serves processes
+            # of other code, whose exit codes it reports. It stays.
+            return
         server = forkserver._forkserver
         try:
-            # Its workers have stopped. Told to stop, it would exit as any interpreter
-            # does, freeing each object it loaded (langdetect's profiles: 0.4 s, which
-            # the caller waited for); it has nothing to save or flush: it ends at once.
-            if server._forkserver_pid is not None:
-                os.kill(server._forkserver_pid, signal.SIGTERM)
-            server._stop()
+            with server._lock:
+                # Its workers have stopped. Told to stop, it would exit as any
+                # interpreter does, freeing each object it loaded (langdetect's
+                # profiles: 0.4 s, which the caller waited for); it has nothing to save
+                # or flush: it ends at once.
+                if server._forkserver_pid is not None:
+                    os.kill(server._forkserver_pid, signal.SIGTERM)
+                server._stop_unlocked()
         except (OSError, ChildProcessError, AttributeError):
             pass
 
 
 # A worker needs indexer.pool and what indexer.extraction_warm loads, never the caller's
-# main module, which multiprocessing imports in the fork server (or else in each worker)
-# for any process started from a script: the CLI's, the benchmark's, 0.3-0.5 s of
-# imports before the first file is read. Our workers are started without it.
+# main module, which multiprocessing imports in each process it starts from a script
+# (Python 3.11's fork server never imports it itself, even when asked to preload it):
+# the CLI's, the benchmark's, 0.3-0.5 s of imports in each worker before its first
+# file. Our workers are started without it.
 _starting_worker = threading.local()
 _preparation_data = spawn.get_preparation_data
 
@@ -151,7 +160,7 @@ class _Worker:
         if not self.tasks:
             self.deadline = time.monotonic() + timeout
         self.tasks.append((key, path))
-        self.conn.send((key, str(path)))
+        self.conn.send(str(path))
 
     def finished(self, timeout):
         """The first task is over: its key."""
@@ -279,7 +288,7 @@ class ExtractionPool:
         gone = True                       # the worker died, or must be stopped
         if w.conn in ready:
             try:
-                _, status, payload = w.conn.recv()
+                status, payload = w.conn.recv()
                 gone = False
             except (EOFError, OSError):   # (reset, when files sent to it were unread)
                 status, payload = "corrupt", "the PDF reader crashed on this file"

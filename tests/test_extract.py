@@ -206,10 +206,17 @@ def test_workers_never_import_the_callers_main_module(samples, tmp_path):
         "sys.path.insert(0, os.getcwd())\n"
         "if __name__ != '__main__':\n"
         f"    open({str(imported)!r}, 'a').write(__name__ + '\\n')\n"
+        "from dataclasses import dataclass\n"
         "from indexer.pool import ExtractionPool\n"
+        "@dataclass(frozen=True)\n"
+        "class Key:\n"
+        "    n: int\n"
         "if __name__ == '__main__':\n"
         "    pool = ExtractionPool(workers=2, timeout=60)\n"
-        "    print(sum(r['page_count'] for _, r in pool.run([(n, sys.argv[1]) for n in range(3)])))\n"
+        "    # (keys of a class of the script: the workers never see them)\n"
+        "    found = dict(pool.run([(Key(n), sys.argv[1]) for n in range(3)]))\n"
+        "    assert sorted(k.n for k in found) == [0, 1, 2], found\n"
+        "    print(sum(r['page_count'] for r in found.values()))\n"
         "    import multiprocessing\n"
         "    p = multiprocessing.get_context('forkserver').Process(target=print, args=('x',))\n"
         "    p.start(); p.join()\n")
@@ -226,12 +233,14 @@ def test_the_fork_server_is_ended_not_waited_for(samples, monkeypatch):
     # has nothing to save: it is ended by SIGTERM.
     import os
     import signal
+    from multiprocessing import forkserver
     statuses = []
     real_waitpid = os.waitpid
 
     def waitpid(pid, options):
         result = real_waitpid(pid, options)
-        if options == 0:                 # (not the check whether it still runs)
+        # (the fork server's end only: not the check whether it still runs)
+        if options == 0 and pid == forkserver._forkserver._forkserver_pid:
             statuses.append(result[1])
         return result
     monkeypatch.setattr(os, "waitpid", waitpid)
@@ -239,3 +248,18 @@ def test_the_fork_server_is_ended_not_waited_for(samples, monkeypatch):
     monkeypatch.setitem(pool._runs, "kept", False)     # (an earlier test's pool kept it)
     assert ExtractionPool(1, timeout=60).analyse(samples / "good.pdf")["page_count"] == 2
     assert [os.WIFSIGNALED(s) and os.WTERMSIG(s) for s in statuses] == [signal.SIGTERM]
+
+
+def test_a_fork_server_still_serving_other_code_is_not_ended(samples, monkeypatch):
+    # The fork server is multiprocessing's, shared by every forkserver process of the
+    # caller: one of other code's, still running when the batch ends, must run to its
+    # end and have its exit code (stopped, the fork server could not report it: 255).
+    import multiprocessing
+    import time
+    from indexer import pool
+    monkeypatch.setitem(pool._runs, "kept", False)
+    other = multiprocessing.get_context("forkserver").Process(target=time.sleep, args=(1,))
+    other.start()
+    assert ExtractionPool(1, timeout=60).analyse(samples / "good.pdf")["page_count"] == 2
+    other.join(30)
+    assert other.exitcode == 0
