@@ -91,7 +91,8 @@ def _batch_ended():
         _runs["active"] -= 1
         if _runs["active"] or _runs["kept"]:
             return
-        if any(isinstance(p, mp.context.ForkServerProcess) for p in mp.active_children()):
+        if any(isinstance(p, mp.context.ForkServerProcess) and p.name != WORKER_NAME
+               for p in mp.active_children()):
             # The fork server is multiprocessing's, shared: it still serves processes
             # of other code, whose exit codes it reports. It stays.
             return
@@ -130,6 +131,7 @@ spawn.get_preparation_data = _preparation_without_main
 
 
 EXTRACTION_NICE = 10
+WORKER_NAME = "minamata-extraction"      # (not one of other code's processes)
 QUEUED_PER_WORKER = 2     # files sent to a worker at once: the one it reads, the next
 KEEP_AFTER_BYTES = 20 * 1024 * 1024
 
@@ -144,7 +146,7 @@ def _size(path):
 class _Worker:
     def __init__(self, ctx, memory_mb, max_pages):
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_serve,
+        self.process = ctx.Process(target=_serve, name=WORKER_NAME,
                                    args=(child, memory_mb, max_pages, os.getpid()),
                                    daemon=True)
         _starting_worker.now = True

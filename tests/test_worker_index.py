@@ -42,6 +42,20 @@ def _wait_present(ix, seconds=30):
         time.sleep(0.1)
 
 
+def _wait_idle(ix, seconds=120):
+    """Until the worker has read the shipped scans and indexed them, with nothing left in
+    its queue (twice, half a second apart): stopped in the middle of that, it would hold
+    the catalog's write lock, and every write of the test would wait for it."""
+    from indexer.tasks import TaskQueue
+    queue, deadline, calm = TaskQueue(ix.settings), time.monotonic() + seconds, 0
+    while calm < 2:
+        assert time.monotonic() < deadline, "the worker did not become idle"
+        busy = queue.pending() or any(job.state in ("queued", "running")
+                                      for job in ix.repo.ocr_jobs.all())
+        calm = 0 if busy else calm + 1
+        time.sleep(0.5)
+
+
 def test_uploads_are_indexed_by_the_worker_and_searchable_on_answer(staff_site, tmp_path):
     app, ix = staff_site
     assert not ix.repo.workers.anyone()
@@ -69,10 +83,12 @@ def test_a_worker_that_does_not_answer_costs_a_wait_not_the_upload(staff_site, t
     worker = _worker(ix.settings.data_dir)
     try:
         _wait_present(ix)
+        _wait_idle(ix)
+        client = signed_in(app)
         os.killpg(worker.pid, signal.SIGSTOP)      # present (its lock held), but stuck
         pdf = make_pdf(tmp_path / "s.pdf", ["Quasithermal mercury retort findings."])
         started = time.monotonic()
-        r = _upload(signed_in(app), pdf, "Indexed without the worker")
+        r = _upload(client, pdf, "Indexed without the worker")
         assert r.status_code == 200 and time.monotonic() - started < 15
         assert app.test_client().get("/api/search?q=quasithermal").get_json()["total"] == 1
     finally:
