@@ -102,10 +102,16 @@ def page_languages(text, likely=None):
 
 def _pieces(text, most=3, least=80):
     """Cut text at sentence or bullet ends into at most `most` pieces of `least`+ chars."""
-    size = max(least, len(text) // most + 1)
-    pieces, current = [], ""
     cut = _SENTENCE_OR_BULLET_END if any(b in text for b in _BULLETS) else _SENTENCE_END
-    for sentence in cut.split(text):
+    return _joined(cut.split(text), len(text), most, least)
+
+
+def _joined(sentences, length, most, least):
+    """A text's sentences (`length`: the text's) joined into at most `most` pieces of
+    `least` or more characters."""
+    size = max(least, length // most + 1)
+    pieces, current = [], ""
+    for sentence in sentences:
         current = f"{current} {sentence}" if current else sentence
         if len(current) >= size:
             pieces.append(current)

@@ -155,7 +155,8 @@ class _Worker:
         finally:
             _starting_worker.now = False
         child.close()
-        self.tasks = deque()      # (key, path) sent, in order; the first is being read
+        # (key, path) given, in order (only the path is sent); the first is being read
+        self.tasks = deque()
         self.deadline = None      # ... and must be done by then
 
     def give(self, key, path, timeout):

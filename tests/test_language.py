@@ -220,19 +220,8 @@ _FUZZ_ALPHABET = "ab é_1½²\u0301.;!?:,中٣ \n\t\u00a0•▪●"
 def _reference_pieces(text, most=3, least=80):
     """_pieces as first written: one split on a lookbehind or a bullet."""
     import re
-    size = max(least, len(text) // most + 1)
-    pieces, current = [], ""
-    for sentence in re.split(r"(?<=[.!?;:])\s+|\s*[•▪●]\s*", text):
-        current = f"{current} {sentence}" if current else sentence
-        if len(current) >= size:
-            pieces.append(current)
-            current = ""
-    if current:
-        if pieces and len(current) < least // 2:
-            pieces[-1] += " " + current
-        else:
-            pieces.append(current)
-    return pieces
+    return language._joined(re.split(r"(?<=[.!?;:])\s+|\s*[•▪●]\s*", text), len(text),
+                            most, least)
 
 
 @pytest.mark.parametrize("seed", range(5))
